@@ -1,0 +1,601 @@
+"""Forecasting metrics, as functions and as scikit-learn scorers.
+
+Every metric takes ``y_true`` and ``y_pred`` of shape ``(n_samples,)`` or
+``(n_samples, horizon)`` (one column per forecast step, as returned by
+:func:`skseq.make_supervised`) and a ``multioutput`` argument:
+``"uniform_average"`` (default) averages over the steps, ``"raw_values"``
+returns one value per step, an array of weights averages with those weights.
+
+The ``*_scorer`` objects plug into ``scoring=`` of
+:class:`~sklearn.model_selection.GridSearchCV`, ``cross_validate`` and
+friends. Error scorers are made with ``greater_is_better=False``, so they
+return the *negated* error (scikit-learn maximises scores).
+
+Summary
+-------
+=========================  ===========================================  ==========================
+function                   what                                         scorer
+=========================  ===========================================  ==========================
+``mae``                    mean absolute error                          ``mae_scorer``
+``rmse``                   root mean squared error                      ``rmse_scorer``
+``smape``                  symmetric MAPE, in percent (0..200)          ``smape_scorer``
+``mase``                   MAE scaled by the naive forecast's MAE       ``mase_scorer`` (see note)
+``directional_accuracy``   share of correctly predicted directions      ``directional_accuracy_scorer``,
+                                                                        ``make_directional_accuracy_scorer``
+``diebold_mariano``        test of equal accuracy of two forecasts      (not a scorer)
+=========================  ===========================================  ==========================
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Hashable
+from typing import Any, Literal, NamedTuple
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+from sklearn.exceptions import UndefinedMetricWarning
+from sklearn.metrics import make_scorer
+from sklearn.metrics import mean_absolute_error as _sk_mae
+from sklearn.metrics import root_mean_squared_error as _sk_rmse
+
+__all__ = [
+    "DieboldMarianoResult",
+    "diebold_mariano",
+    "directional_accuracy",
+    "directional_accuracy_scorer",
+    "forecast_scorers",
+    "mae",
+    "mae_scorer",
+    "make_directional_accuracy_scorer",
+    "mase",
+    "mase_scorer",
+    "rmse",
+    "rmse_scorer",
+    "smape",
+    "smape_scorer",
+]
+
+Multioutput = Literal["raw_values", "uniform_average"] | np.ndarray | list
+
+
+def _as_array(a: Any, name: str) -> np.ndarray:
+    if isinstance(a, (pd.Series, pd.DataFrame)):
+        a = a.to_numpy()
+    arr = np.asarray(a)
+    if arr.dtype.kind not in "biuf":
+        try:
+            arr = arr.astype(np.float64)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"{name} must be numeric, got dtype {arr.dtype}.") from exc
+    return arr.astype(np.float64, copy=False)
+
+
+def _check_pair(y_true: Any, y_pred: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Both as float 2-D ``(n_samples, n_outputs)`` of equal shape."""
+    yt, yp = _as_array(y_true, "y_true"), _as_array(y_pred, "y_pred")
+    if yt.ndim == 1:
+        yt = yt[:, None]
+    if yp.ndim == 1:
+        yp = yp[:, None]
+    if yt.ndim != 2 or yp.ndim != 2:
+        raise ValueError(
+            "y_true and y_pred must be 1-D (n_samples,) or 2-D (n_samples, "
+            f"horizon), got shapes {np.shape(y_true)} and {np.shape(y_pred)}."
+        )
+    if yt.shape != yp.shape:
+        raise ValueError(
+            f"y_true and y_pred have different shapes {np.shape(y_true)} and "
+            f"{np.shape(y_pred)}."
+        )
+    if yt.shape[0] == 0:
+        raise ValueError("y_true and y_pred are empty: need at least one sample.")
+    return yt, yp
+
+
+def _aggregate(values: np.ndarray, multioutput: Multioutput) -> float | np.ndarray:
+    if isinstance(multioutput, str):
+        if multioutput == "raw_values":
+            return values
+        if multioutput == "uniform_average":
+            return float(np.mean(values))
+        raise ValueError(
+            "multioutput must be 'raw_values', 'uniform_average' or an array of "
+            f"weights, got {multioutput!r}."
+        )
+    weights = np.asarray(multioutput, dtype=np.float64)
+    if weights.shape != values.shape:
+        raise ValueError(
+            f"multioutput weights have shape {weights.shape}, but there are "
+            f"{values.shape[0]} outputs."
+        )
+    return float(np.average(values, weights=weights))
+
+
+def mae(
+    y_true: Any,
+    y_pred: Any,
+    *,
+    sample_weight: Any = None,
+    multioutput: Multioutput = "uniform_average",
+) -> float | np.ndarray:
+    """Mean absolute error, per horizon step or averaged.
+
+    The same as :func:`sklearn.metrics.mean_absolute_error`.
+
+    Parameters
+    ----------
+    y_true, y_pred : array-like of shape (n_samples,) or (n_samples, horizon)
+    sample_weight : array-like of shape (n_samples,), optional
+    multioutput : {"raw_values", "uniform_average"} or array of weights
+
+    Returns
+    -------
+    float or ndarray of shape (horizon,)
+    """
+    return _sk_mae(y_true, y_pred, sample_weight=sample_weight, multioutput=multioutput)
+
+
+def rmse(
+    y_true: Any,
+    y_pred: Any,
+    *,
+    sample_weight: Any = None,
+    multioutput: Multioutput = "uniform_average",
+) -> float | np.ndarray:
+    """Root mean squared error, per horizon step or averaged.
+
+    The same as :func:`sklearn.metrics.root_mean_squared_error` (the root is
+    taken per step, then averaged).
+
+    Parameters
+    ----------
+    y_true, y_pred : array-like of shape (n_samples,) or (n_samples, horizon)
+    sample_weight : array-like of shape (n_samples,), optional
+    multioutput : {"raw_values", "uniform_average"} or array of weights
+
+    Returns
+    -------
+    float or ndarray of shape (horizon,)
+    """
+    return _sk_rmse(
+        y_true, y_pred, sample_weight=sample_weight, multioutput=multioutput
+    )
+
+
+def smape(
+    y_true: Any, y_pred: Any, *, multioutput: Multioutput = "uniform_average"
+) -> float | np.ndarray:
+    """Symmetric mean absolute percentage error, in percent.
+
+    ``100 / n * sum(2 * |y_pred - y_true| / (|y_true| + |y_pred|))``, between
+    0 (perfect) and 200. A term where both values are 0 counts as 0 (a
+    perfect forecast of zero).
+
+    Parameters
+    ----------
+    y_true, y_pred : array-like of shape (n_samples,) or (n_samples, horizon)
+    multioutput : {"raw_values", "uniform_average"} or array of weights
+
+    Returns
+    -------
+    float or ndarray of shape (horizon,)
+
+    Examples
+    --------
+    >>> from skseq.metrics import smape
+    >>> smape([100.0, 200.0], [110.0, 200.0])  # 200 * 10 / 210 / 2
+    4.761904761904762
+    """
+    yt, yp = _check_pair(y_true, y_pred)
+    denom = np.abs(yt) + np.abs(yp)
+    num = 2.0 * np.abs(yp - yt)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        terms = np.where(denom == 0, 0.0, num / denom)
+    return _aggregate(100.0 * terms.mean(axis=0), multioutput)
+
+
+def _naive_scale(series: np.ndarray, season: int, name: str) -> np.ndarray:
+    """Mean absolute error of the seasonal naive forecast, per column."""
+    if series.shape[0] <= season:
+        raise ValueError(
+            f"{name} has {series.shape[0]} values; the seasonal naive error with "
+            f"season={season} needs more than {season}."
+        )
+    return np.nanmean(np.abs(series[season:] - series[:-season]), axis=0)
+
+
+def mase(
+    y_true: Any,
+    y_pred: Any,
+    *,
+    y_train: Any = None,
+    season: int = 1,
+    multioutput: Multioutput = "uniform_average",
+) -> float | np.ndarray:
+    """Mean absolute scaled error.
+
+    ``MAE(y_true, y_pred) / scale`` where ``scale`` is the mean absolute error
+    of the seasonal naive forecast ``y[t - season]`` **in sample**, i.e. on
+    ``y_train`` (Hyndman and Koehler, 2006). Below 1: better than the naive
+    forecast was on the training data.
+
+    Parameters
+    ----------
+    y_true, y_pred : array-like of shape (n_samples,) or (n_samples, horizon)
+    y_train : array-like of shape (n_train,) or (n_train, horizon), optional
+        The training series, oldest first. 1-D: one scale for every step.
+        2-D (the training ``y`` of :func:`skseq.make_supervised`): one scale
+        per column. **If None**, the scale is the naive error *of y_true
+        itself* (a test-scaled MASE): what a scorer, which only sees the test
+        fold, can compute. It is not Hyndman's MASE and varies from fold to
+        fold; prefer passing ``y_train`` (as
+        :func:`skseq.model_selection.backtest` does).
+    season : int, default=1
+        Season length of the naive forecast (1: the last value).
+    multioutput : {"raw_values", "uniform_average"} or array of weights
+
+    Returns
+    -------
+    float or ndarray of shape (horizon,)
+        ``inf`` (with an :class:`~sklearn.exceptions.UndefinedMetricWarning`)
+        when the naive error is 0, e.g. for a constant training series.
+
+    Examples
+    --------
+    >>> from skseq.metrics import mase
+    >>> mase([3.0, 4.0], [3.5, 4.0], y_train=[1.0, 2.0, 4.0])  # 0.25 / 1.5
+    0.16666666666666666
+    """
+    if isinstance(season, bool) or not isinstance(season, (int, np.integer)):
+        raise TypeError(f"season must be an int >= 1, got {season!r}.")
+    if season < 1:
+        raise ValueError(f"season must be >= 1, got {season}.")
+    yt, yp = _check_pair(y_true, y_pred)
+    if y_train is None:
+        scale = _naive_scale(yt, season, "y_true (used for scaling, y_train=None)")
+    else:
+        train = _as_array(y_train, "y_train")
+        if train.ndim == 2 and train.shape[1] == 1:
+            train = train[:, 0]
+        if train.ndim == 2 and train.shape[1] != yt.shape[1]:
+            raise ValueError(
+                f"y_train has {train.shape[1]} columns but y_true has "
+                f"{yt.shape[1]}; pass a 1-D training series or the training y "
+                "with the same horizon columns."
+            )
+        if train.ndim not in (1, 2):
+            raise ValueError(f"y_train must be 1-D or 2-D, got shape {train.shape}.")
+        scale = _naive_scale(train, season, "y_train")
+        scale = np.broadcast_to(scale, (yt.shape[1],))
+    err = np.abs(yp - yt).mean(axis=0)
+    if np.any(scale == 0):
+        warnings.warn(
+            "The naive forecast's error used to scale MASE is 0 (a constant "
+            "series); MASE is infinite.",
+            UndefinedMetricWarning,
+            stacklevel=2,
+        )
+    with np.errstate(invalid="ignore", divide="ignore"):
+        values = np.where(scale == 0, np.where(err == 0, np.nan, np.inf), err / scale)
+    return _aggregate(values, multioutput)
+
+
+def directional_accuracy(
+    y_true: Any,
+    y_pred: Any,
+    y_last: Any = None,
+    *,
+    multioutput: Multioutput = "uniform_average",
+) -> float | np.ndarray:
+    """Share of forecasts that get the direction of the move right.
+
+    * **Level targets** (prices, temperatures): pass ``y_last``, the last
+      observed value at the forecast origin ``t``. The direction is
+      ``sign(y - y_last)`` for both the forecast and the actual value.
+    * **Return / change targets** (``y_last=None``): the value itself is the
+      move, the direction is ``sign(y)``.
+
+    A forecast is correct when both signs are equal (so a predicted "no
+    change" is correct only when nothing changed).
+
+    Parameters
+    ----------
+    y_true, y_pred : array-like of shape (n_samples,) or (n_samples, horizon)
+    y_last : array-like of shape (n_samples,), optional
+        The last observed value before each forecast (the target at ``t``);
+        every horizon step is compared with it.
+    multioutput : {"raw_values", "uniform_average"} or array of weights
+
+    Returns
+    -------
+    float or ndarray of shape (horizon,)
+        Between 0 and 1; higher is better. 0.5 is a coin flip.
+
+    Examples
+    --------
+    >>> from skseq.metrics import directional_accuracy
+    >>> directional_accuracy([11.0, 9.0, 12.0], [10.5, 10.5, 9.0], y_last=[10, 10, 10])
+    0.3333333333333333
+    >>> directional_accuracy([0.01, -0.02], [0.03, 0.01])  # returns
+    0.5
+    """
+    yt, yp = _check_pair(y_true, y_pred)
+    if y_last is not None:
+        last = _as_array(y_last, "y_last")
+        if last.ndim == 2 and last.shape[1] == 1:
+            last = last[:, 0]
+        if last.shape != (yt.shape[0],):
+            raise ValueError(
+                f"y_last must have shape ({yt.shape[0]},) (one last observed value "
+                f"per sample), got {last.shape}."
+            )
+        yt = yt - last[:, None]
+        yp = yp - last[:, None]
+    hits = (np.sign(yt) == np.sign(yp)).mean(axis=0)
+    return _aggregate(hits, multioutput)
+
+
+class DieboldMarianoResult(NamedTuple):
+    """Result of :func:`diebold_mariano`.
+
+    Attributes
+    ----------
+    statistic : float
+        The Harvey-Leybourne-Newbold corrected DM statistic. Positive: the
+        first forecast has the larger loss (the second is more accurate).
+    pvalue : float
+        From Student's t with ``n - 1`` degrees of freedom.
+    """
+
+    statistic: float
+    pvalue: float
+
+
+def diebold_mariano(
+    errors_a: Any,
+    errors_b: Any,
+    *,
+    horizon: int = 1,
+    loss: Literal["squared", "absolute"] | Callable[[np.ndarray], np.ndarray] = (
+        "squared"
+    ),
+    alternative: Literal["two-sided", "less", "greater"] = "two-sided",
+) -> DieboldMarianoResult:
+    """Diebold-Mariano test of equal forecast accuracy, small-sample corrected.
+
+    With the loss differential ``d_t = L(e_a,t) - L(e_b,t)``, the statistic is
+    ``mean(d) / sqrt(V / n)`` where ``V = gamma_0 + 2 * sum_{k=1}^{h-1}
+    gamma_k`` (autocovariances of ``d``, which an ``h``-step forecast's
+    overlapping errors have up to lag ``h - 1``). It is multiplied by the
+    Harvey, Leybourne and Newbold (1997) correction
+    ``sqrt((n + 1 - 2h + h(h - 1) / n) / n)`` and compared with Student's t
+    with ``n - 1`` degrees of freedom.
+
+    Parameters
+    ----------
+    errors_a, errors_b : array-like of shape (n,)
+        Forecast errors (``y_true - y_pred``) of two forecasts of the same
+        targets, for one horizon step, in time order.
+    horizon : int, default=1
+        The forecast horizon ``h`` of these errors.
+    loss : {"squared", "absolute"} or callable, default="squared"
+        Loss applied to each error; a callable maps an error array to losses.
+    alternative : {"two-sided", "less", "greater"}, default="two-sided"
+        ``"less"``: forecast a is more accurate (mean loss differential < 0);
+        ``"greater"``: forecast b is more accurate.
+
+    Returns
+    -------
+    DieboldMarianoResult
+        ``(statistic, pvalue)``.
+
+    Raises
+    ------
+    ValueError
+        Different lengths, fewer than 3 errors, NaN or inf, ``horizon >= n``,
+        or a loss differential that is identically zero (the two forecasts are
+        equally accurate at every time step; the test is undefined).
+
+    Notes
+    -----
+    If the long-run variance estimate ``V`` is not positive (possible for
+    ``h > 1`` with negative autocorrelation), the test falls back to
+    ``gamma_0`` alone, with a warning. If ``d`` is a non-zero constant
+    (``V = 0``), the statistic is +-inf and the two-sided p-value 0, with a
+    warning.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skseq.metrics import diebold_mariano
+    >>> rng = np.random.default_rng(0)
+    >>> e_b = rng.normal(size=200)
+    >>> e_a = e_b + rng.normal(scale=2.0, size=200)
+    >>> res = diebold_mariano(e_a, e_b)
+    >>> res.statistic > 0, res.pvalue < 0.01
+    (True, True)
+    """
+    if isinstance(horizon, bool) or not isinstance(horizon, (int, np.integer)):
+        raise TypeError(f"horizon must be an int >= 1, got {horizon!r}.")
+    if horizon < 1:
+        raise ValueError(f"horizon must be >= 1, got {horizon}.")
+    if alternative not in ("two-sided", "less", "greater"):
+        raise ValueError(
+            "alternative must be 'two-sided', 'less' or 'greater', got "
+            f"{alternative!r}."
+        )
+    ea, eb = _as_array(errors_a, "errors_a"), _as_array(errors_b, "errors_b")
+    if ea.ndim != 1 or eb.ndim != 1:
+        raise ValueError(
+            "errors_a and errors_b must be 1-D (one horizon step); for several "
+            "steps, test each step's column separately."
+        )
+    if ea.shape != eb.shape:
+        raise ValueError(
+            f"errors_a and errors_b have different lengths {ea.shape[0]} and "
+            f"{eb.shape[0]}; they must be errors on the same targets."
+        )
+    n = ea.shape[0]
+    if n < 3:
+        raise ValueError(f"The Diebold-Mariano test needs at least 3 errors, got {n}.")
+    if horizon >= n:
+        raise ValueError(f"horizon={horizon} must be smaller than n={n}.")
+    if not (np.isfinite(ea).all() and np.isfinite(eb).all()):
+        raise ValueError(
+            "errors_a and errors_b must be finite; drop NaN/inf errors (from both "
+            "forecasts, keeping them paired) first."
+        )
+    if loss == "squared":
+        loss_fn: Callable[[np.ndarray], np.ndarray] = np.square
+    elif loss == "absolute":
+        loss_fn = np.abs
+    elif callable(loss):
+        loss_fn = loss
+    else:
+        raise ValueError(
+            f"loss must be 'squared', 'absolute' or a callable, got {loss!r}."
+        )
+    d = np.asarray(loss_fn(ea), dtype=np.float64) - np.asarray(
+        loss_fn(eb), dtype=np.float64
+    )
+    if d.shape != (n,):
+        raise ValueError("loss must return one loss per error.")
+    if np.all(d == 0):
+        raise ValueError(
+            "The loss differential is zero at every time step: the two forecasts "
+            "are equally accurate and the Diebold-Mariano statistic is undefined "
+            "(0/0). This happens for identical forecasts."
+        )
+    d_mean = d.mean()
+    centred = d - d_mean
+    gamma = [float(centred[k:] @ centred[: n - k]) / n for k in range(horizon)]
+    long_run = gamma[0] + 2.0 * sum(gamma[1:])
+    if long_run <= 0 and horizon > 1 and gamma[0] > 0:
+        warnings.warn(
+            "The long-run variance estimate of the loss differential is not "
+            "positive; using its variance only (as for horizon=1).",
+            RuntimeWarning,
+            stacklevel=2,
+        )
+        long_run = gamma[0]
+    correction = np.sqrt((n + 1 - 2 * horizon + horizon * (horizon - 1) / n) / n)
+    if long_run <= 0:
+        warnings.warn(
+            "The loss differential is constant and non-zero: one forecast is "
+            "better by the same amount at every step; the statistic is infinite.",
+            RuntimeWarning,
+            stacklevel=2,
+        )
+        statistic = float(np.copysign(np.inf, d_mean))
+    else:
+        statistic = float(d_mean / np.sqrt(long_run / n) * correction)
+    dist = stats.t(df=n - 1)
+    if alternative == "two-sided":
+        pvalue = float(2.0 * dist.sf(abs(statistic)))
+    elif alternative == "less":
+        pvalue = float(dist.cdf(statistic))
+    else:
+        pvalue = float(dist.sf(statistic))
+    return DieboldMarianoResult(statistic, pvalue)
+
+
+def _last_values(X: Any, last_feature: Hashable) -> np.ndarray:
+    if isinstance(X, pd.DataFrame):
+        if last_feature in X.columns:
+            return X[last_feature].to_numpy()
+        return X.iloc[:, last_feature].to_numpy()
+    arr = np.asarray(X) if not hasattr(X, "ndim") else X
+    if arr.ndim == 3:
+        return np.asarray(arr[:, -1, last_feature])
+    if arr.ndim == 2:
+        return np.asarray(arr[:, last_feature])
+    raise ValueError(
+        f"Cannot find the last observed value in X of shape {np.shape(X)}; "
+        "expected 3-D windows or a 2-D feature frame."
+    )
+
+
+class _DirectionalAccuracyScorer:
+    """Scorer (estimator, X, y) -> directional accuracy against X's last value."""
+
+    def __init__(self, last_feature: Hashable):
+        self.last_feature = last_feature
+
+    def __call__(self, estimator: Any, X: Any, y: Any, sample_weight: Any = None):
+        y_last = _last_values(X, self.last_feature)
+        return directional_accuracy(y, estimator.predict(X), y_last)
+
+    def __repr__(self) -> str:
+        return f"make_directional_accuracy_scorer(last_feature={self.last_feature!r})"
+
+
+def make_directional_accuracy_scorer(
+    last_feature: Hashable = 0,
+) -> Callable[[Any, Any, Any], float]:
+    """Directional-accuracy scorer for level targets, reading ``y_last`` from X.
+
+    A scorer only sees ``(estimator, X, y)``. For level targets the direction
+    is measured from the last observed value, which is in X: the newest row of
+    each window (``X[:, -1, last_feature]`` for 3-D windows) or the feature
+    column at ``t`` (``X[:, last_feature]`` / ``X[last_feature]`` for a 2-D
+    feature frame). X is the raw input the search passes to the pipeline, so
+    scaling inside the pipeline does not matter.
+
+    Parameters
+    ----------
+    last_feature : int or column label, default=0
+        Position (or DataFrame column) of the target among the features. For
+        2-D univariate windows ``(n, lookback)`` pass ``-1`` (the newest step).
+
+    Returns
+    -------
+    callable
+        ``scorer(estimator, X, y) -> float``, higher is better; usable as
+        ``scoring=`` in scikit-learn's model selection tools.
+    """
+    return _DirectionalAccuracyScorer(last_feature)
+
+
+mae_scorer = make_scorer(mae, greater_is_better=False)
+"""Negated MAE scorer (averaged over horizon steps)."""
+
+rmse_scorer = make_scorer(rmse, greater_is_better=False)
+"""Negated RMSE scorer (averaged over horizon steps)."""
+
+smape_scorer = make_scorer(smape, greater_is_better=False)
+"""Negated sMAPE scorer, in percent."""
+
+mase_scorer = make_scorer(mase, greater_is_better=False)
+"""Negated *test-scaled* MASE scorer.
+
+A scorer sees only the test fold, so the scale is the naive forecast's error
+on the test fold's own ``y`` (``mase(y_true, y_pred, y_train=None)``), not on
+the training data as in Hyndman's MASE. Values are comparable between models
+on the same fold; use :func:`skseq.model_selection.backtest` for the
+training-scaled MASE.
+"""
+
+directional_accuracy_scorer = make_scorer(directional_accuracy)
+"""Directional accuracy scorer for return/change targets (``sign(y)``).
+
+For level targets use :func:`make_directional_accuracy_scorer`.
+"""
+
+
+def forecast_scorers() -> dict[str, Any]:
+    """A fresh dict of the error scorers for ``scoring=`` in a search.
+
+    Returns
+    -------
+    dict
+        ``{"mae": mae_scorer, "rmse": rmse_scorer, "smape": smape_scorer,
+        "mase": mase_scorer}``; pick one with ``refit="mae"``.
+    """
+    return {
+        "mae": mae_scorer,
+        "rmse": rmse_scorer,
+        "smape": smape_scorer,
+        "mase": mase_scorer,
+    }

@@ -1,0 +1,531 @@
+"""Leak-proof time-series splitting and backtesting.
+
+* :class:`TimeSeriesWindowSplit`: chronological folds for h-step-ahead
+  samples, with a gap (default ``horizon - 1``) so that no training target
+  lies inside a test target; expanding or sliding training windows.
+* :func:`backtest`: refit a clone of an estimator per fold, predict each test
+  fold in one batch, and return tidy per-fold, per-step metrics and the dated
+  out-of-fold predictions.
+
+Samples are forecast origins in time order, as made by
+:func:`skseq.make_supervised`: sample ``t`` holds data up to ``t`` and targets
+at ``t + 1 .. t + horizon``.
+"""
+
+from __future__ import annotations
+
+import time
+import warnings
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.base import clone, is_classifier
+from sklearn.metrics import accuracy_score
+from sklearn.model_selection import TimeSeriesSplit
+from sklearn.utils import _safe_indexing
+from sklearn.utils.validation import _num_samples
+
+from skseq.metrics import directional_accuracy, mae, mase, rmse, smape
+
+__all__ = ["BacktestResult", "TimeSeriesWindowSplit", "backtest"]
+
+
+def _check_int(value: Any, name: str, minimum: int, allow_none: bool = False):
+    if value is None and allow_none:
+        return None
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name} must be an int >= {minimum}, got {value!r}.")
+    if value < minimum:
+        raise ValueError(f"{name} must be >= {minimum}, got {value}.")
+    return int(value)
+
+
+class TimeSeriesWindowSplit:
+    """Chronological train/test folds for h-step-ahead forecasting samples.
+
+    Built on :class:`sklearn.model_selection.TimeSeriesSplit`: the test folds
+    are consecutive blocks at the end of the data, each training set ends
+    before its test fold, and ``gap`` samples between them are left out.
+
+    A sample at time ``t`` has targets up to ``t + horizon``. With
+    ``gap = horizon - 1`` (the default), the last training sample ``a`` and
+    the first test sample ``b`` satisfy ``a + horizon <= b``: the last
+    training target is observed no later than the first test *origin*, so it
+    is never one of the test targets (``b + 1 .. b + horizon``).
+
+    Parameters
+    ----------
+    n_splits : int, default=5
+        Number of folds (>= 2).
+    horizon : int, default=1
+        Number of target steps per sample (the ``horizon`` given to
+        :func:`skseq.make_supervised`).
+    gap : int or None, default=None
+        Samples left out between each training set and its test fold. None
+        means ``horizon - 1``; a smaller value raises a ValueError (it would
+        let training targets overlap test targets).
+    test_size : int or None, default=None
+        Samples per test fold; default ``n_samples // (n_splits + 1)``.
+    max_train_size : int or None, default=None
+        Cap on the training size (the newest samples are kept).
+    expanding : bool, default=True
+        True: each training set starts at the first sample (expanding
+        window). False: a sliding window of fixed size, ``max_train_size`` or,
+        if None, the size of the first fold's training set.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skseq.model_selection import TimeSeriesWindowSplit
+    >>> cv = TimeSeriesWindowSplit(n_splits=2, horizon=3, test_size=2)
+    >>> for train, test in cv.split(np.zeros(10)):
+    ...     print(train, test)
+    [0 1 2 3] [6 7]
+    [0 1 2 3 4 5] [8 9]
+    """
+
+    def __init__(
+        self,
+        n_splits: int = 5,
+        *,
+        horizon: int = 1,
+        gap: int | None = None,
+        test_size: int | None = None,
+        max_train_size: int | None = None,
+        expanding: bool = True,
+    ):
+        self.n_splits = n_splits
+        self.horizon = horizon
+        self.gap = gap
+        self.test_size = test_size
+        self.max_train_size = max_train_size
+        self.expanding = expanding
+
+    def __repr__(self) -> str:
+        params = ", ".join(
+            f"{k}={getattr(self, k)!r}"
+            for k in (
+                "n_splits",
+                "horizon",
+                "gap",
+                "test_size",
+                "max_train_size",
+                "expanding",
+            )
+        )
+        return f"{type(self).__name__}({params})"
+
+    def _gap(self) -> int:
+        horizon = _check_int(self.horizon, "horizon", 1)
+        gap = _check_int(self.gap, "gap", 0, allow_none=True)
+        if gap is None:
+            return horizon - 1
+        if gap < horizon - 1:
+            raise ValueError(
+                f"gap={gap} is smaller than horizon - 1 = {horizon - 1}: training "
+                "samples near the end of a training set would have targets inside "
+                "the test fold's targets (look-ahead leakage). Use gap >= "
+                f"{horizon - 1} or leave gap=None."
+            )
+        return gap
+
+    def get_n_splits(self, X: Any = None, y: Any = None, groups: Any = None) -> int:
+        """Number of folds.
+
+        Parameters
+        ----------
+        X, y, groups : ignored
+
+        Returns
+        -------
+        int
+        """
+        return _check_int(self.n_splits, "n_splits", 2)
+
+    def split(
+        self, X: Any, y: Any = None, groups: Any = None
+    ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        """Generate chronological (train, test) index pairs.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, ...)
+            Samples in time order; only their number is used (a window view is
+            not touched).
+        y, groups : ignored
+
+        Yields
+        ------
+        train : ndarray of int
+            Contiguous training positions.
+        test : ndarray of int
+            Contiguous test positions.
+        """
+        n_splits = self.get_n_splits()
+        gap = self._gap()
+        test_size = _check_int(self.test_size, "test_size", 1, allow_none=True)
+        max_train = _check_int(
+            self.max_train_size, "max_train_size", 1, allow_none=True
+        )
+        n = _num_samples(X)
+        base = TimeSeriesSplit(
+            n_splits=n_splits,
+            max_train_size=max_train if self.expanding else None,
+            test_size=test_size,
+            gap=gap,
+        )
+        width = max_train
+        for train, test in base.split(np.empty((n, 0))):
+            if not self.expanding:
+                if width is None:
+                    width = len(train)
+                train = train[-width:]
+            if len(train) == 0:
+                raise ValueError(
+                    f"A training set is empty: {n} samples are too few for "
+                    f"n_splits={n_splits}, test_size={test_size} and gap={gap}."
+                )
+            yield train, test
+
+
+@dataclass
+class BacktestResult:
+    """Output of :func:`backtest`; unpacks as ``metrics, predictions``.
+
+    Attributes
+    ----------
+    metrics : DataFrame
+        One row per fold, horizon step and metric: columns ``fold``, ``step``
+        (1-based), ``metric``, ``value``, ``train_size``, ``test_size``,
+        ``train_start``, ``train_end``, ``test_start``, ``test_end`` (origin
+        labels), ``fit_time``, ``predict_time`` (seconds).
+    predictions : DataFrame or None
+        Out-of-fold predictions, one row per test sample and step: ``origin``
+        (the index label of the sample, i.e. the forecast origin ``t``; step
+        ``h`` forecasts time ``t + h``), ``fold``, ``step``, ``y_true``,
+        ``y_pred``. None with ``return_predictions=False``.
+    estimators : list or None
+        The fitted estimator of each fold, with ``return_estimators=True``.
+    """
+
+    metrics: pd.DataFrame
+    predictions: pd.DataFrame | None
+    estimators: list | None = None
+
+    def __iter__(self) -> Iterator[Any]:
+        yield self.metrics
+        yield self.predictions
+
+    def summary(self) -> pd.DataFrame:
+        """Mean and standard deviation over folds, per metric and step.
+
+        Returns
+        -------
+        DataFrame
+            Indexed by (metric, step), columns ``mean``, ``std``, ``n_folds``.
+        """
+        grouped = self.metrics.groupby(["metric", "step"], sort=True)["value"]
+        return grouped.agg(mean="mean", std="std", n_folds="count")
+
+
+_BUILTIN = ("mae", "rmse", "smape", "mase", "directional_accuracy", "accuracy")
+
+
+def _resolve_scoring(
+    scoring: Any, classifier: bool
+) -> dict[str, str | Callable[[Any, Any], float]]:
+    if scoring is None:
+        scoring = ["accuracy"] if classifier else ["mae", "rmse"]
+    if isinstance(scoring, str) or callable(scoring):
+        scoring = [scoring]
+    if isinstance(scoring, dict):
+        items = list(scoring.items())
+    else:
+        items = []
+        for s in scoring:
+            if isinstance(s, str):
+                items.append((s, s))
+            elif callable(s):
+                items.append((getattr(s, "__name__", repr(s)), s))
+            else:
+                raise TypeError(f"Unknown scoring entry {s!r}.")
+    out: dict[str, str | Callable[[Any, Any], float]] = {}
+    for name, s in items:
+        if isinstance(s, str) and s not in _BUILTIN:
+            raise ValueError(
+                f"Unknown metric {s!r}; built-in names are {list(_BUILTIN)}, or "
+                "pass a dict {name: callable(y_true, y_pred) -> float}."
+            )
+        if not (isinstance(s, str) or callable(s)):
+            raise TypeError(f"Metric {name!r} must be a name or a callable.")
+        out[str(name)] = s
+    return out
+
+
+def _is_contiguous(idx: np.ndarray) -> bool:
+    return (
+        len(idx) > 0
+        and int(idx[-1]) - int(idx[0]) + 1 == len(idx)
+        and bool(np.all(np.diff(idx) == 1))
+    )
+
+
+def _take(data: Any, idx: np.ndarray) -> Any:
+    """Rows ``idx`` of ``data``; a slice (no copy of a view) when contiguous."""
+    if data is None:
+        return None
+    if _is_contiguous(idx):
+        sl = slice(int(idx[0]), int(idx[-1]) + 1)
+        if isinstance(data, (pd.DataFrame, pd.Series)):
+            return data.iloc[sl]
+        if hasattr(data, "shape") and hasattr(data, "__getitem__"):
+            return data[sl]
+    return _safe_indexing(data, idx)
+
+
+def _as_2d_values(y: Any) -> np.ndarray:
+    if isinstance(y, (pd.Series, pd.DataFrame)):
+        y = y.to_numpy()
+    arr = np.asarray(y)
+    return arr[:, None] if arr.ndim == 1 else arr
+
+
+def _metric_value(
+    name: str,
+    metric: str | Callable[[Any, Any], float],
+    yt: np.ndarray,
+    yp: np.ndarray,
+    y_train_step: np.ndarray,
+    y_last: np.ndarray | None,
+    season: int,
+) -> float:
+    if metric == "mae":
+        return float(mae(yt, yp))
+    if metric == "rmse":
+        return float(rmse(yt, yp))
+    if metric == "smape":
+        return float(smape(yt, yp))
+    if metric == "mase":
+        return float(mase(yt, yp, y_train=y_train_step, season=season))
+    if metric == "directional_accuracy":
+        return float(directional_accuracy(yt, yp, y_last))
+    if metric == "accuracy":
+        return float(accuracy_score(yt, yp))
+    return float(metric(yt, yp))
+
+
+def backtest(
+    estimator: Any,
+    X: Any,
+    y: Any,
+    *,
+    cv: int | Any = 5,
+    scoring: str | Sequence[str] | dict[str, Any] | None = None,
+    index: Any = None,
+    y_last: Any = None,
+    season: int = 1,
+    return_predictions: bool = True,
+    return_estimators: bool = False,
+) -> BacktestResult:
+    """Evaluate an estimator on chronological folds, per horizon step.
+
+    For each fold, a fresh :func:`~sklearn.base.clone` is fitted on the
+    training samples only (so every scaler or imputer in a Pipeline sees the
+    training fold only) and predicts the whole test fold in **one**
+    ``predict`` call. Contiguous folds are taken as slices (``X[a:b]``), so a
+    window view from :class:`skseq.SlidingWindows` is not copied.
+
+    Parameters
+    ----------
+    estimator : estimator
+        A scikit-learn regressor or classifier (or Pipeline).
+    X : array-like, 3-D windows or DataFrame
+        Samples in time order (e.g. from :func:`skseq.make_supervised`).
+    y : array-like, Series or DataFrame of shape (n_samples,) or (n_samples, horizon)
+        Targets; column ``h - 1`` is step ``h``.
+    cv : int or splitter, default=5
+        An int is the number of folds of a :class:`TimeSeriesWindowSplit`
+        whose horizon is the number of columns of ``y``. Any splitter with
+        ``split(X, y)`` is accepted; a :class:`TimeSeriesWindowSplit` whose
+        horizon is smaller than ``y``'s columns triggers a warning.
+    scoring : str, list of str, dict or None
+        Metrics computed per fold and step. Names: ``"mae"``, ``"rmse"``,
+        ``"smape"``, ``"mase"`` (scaled by the naive error of the *training
+        fold's* ``y``, the proper MASE), ``"directional_accuracy"`` (against
+        ``y_last`` if given, else ``sign(y)`` for return targets),
+        ``"accuracy"``. A dict maps names to callables ``f(y_true, y_pred)``
+        on one step's 1-D arrays (e.g. ``sklearn.metrics.f1_score``). Default:
+        ``["mae", "rmse"]``, or ``["accuracy"]`` for a classifier.
+    index : array-like of shape (n_samples,), optional
+        Timestamps of the samples (their forecast origins). Default: the
+        index of ``y`` if pandas, else of ``X`` if a DataFrame, else
+        ``0 .. n_samples - 1``.
+    y_last : array-like of shape (n_samples,), optional
+        Last observed target value at each origin, for
+        ``"directional_accuracy"`` on level targets.
+    season : int, default=1
+        Season of the naive forecast that scales ``"mase"``.
+    return_predictions : bool, default=True
+        Build the tidy predictions table.
+    return_estimators : bool, default=False
+        Keep the fitted estimator of each fold.
+
+    Returns
+    -------
+    BacktestResult
+        ``metrics`` and ``predictions`` DataFrames (see
+        :class:`BacktestResult`); ``metrics, preds = backtest(...)`` works.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from sklearn.linear_model import Ridge
+    >>> from sklearn.pipeline import make_pipeline
+    >>> from skseq.windows import FlattenWindows, make_supervised
+    >>> from skseq.model_selection import backtest
+    >>> s = pd.DataFrame({"y": np.sin(np.arange(300) / 10)},
+    ...                  index=pd.date_range("2024-01-01", periods=300))
+    >>> X, y = make_supervised(s, "y", horizon=2, lookback=8, min_history="full")
+    >>> res = backtest(make_pipeline(FlattenWindows(), Ridge()), X, y, cv=3)
+    >>> res.metrics["step"].unique().tolist()
+    [1, 2]
+    >>> list(res.predictions.columns)
+    ['origin', 'fold', 'step', 'y_true', 'y_pred']
+    """
+    n = _num_samples(X)
+    y_values = _as_2d_values(y)
+    if y_values.ndim != 2 or y_values.shape[0] != n:
+        raise ValueError(
+            f"X and y have inconsistent numbers of samples: X has {n} and y has "
+            f"shape {np.shape(y)}. Align them, e.g. with skseq.make_supervised."
+        )
+    n_steps = y_values.shape[1]
+    if isinstance(cv, (int, np.integer)) and not isinstance(cv, bool):
+        cv = TimeSeriesWindowSplit(n_splits=int(cv), horizon=n_steps)
+    elif not hasattr(cv, "split"):
+        raise TypeError(f"cv must be an int or a splitter with split(), got {cv!r}.")
+    elif isinstance(cv, TimeSeriesWindowSplit) and cv.horizon < n_steps:
+        warnings.warn(
+            f"y has {n_steps} columns but the splitter's horizon is {cv.horizon}: "
+            "if the columns are forecast steps, the gap is too small and training "
+            f"targets may overlap test targets. Use horizon={n_steps}.",
+            UserWarning,
+            stacklevel=2,
+        )
+    metrics = _resolve_scoring(scoring, is_classifier(estimator))
+
+    if index is not None:
+        origins = np.asarray(index)
+        if origins.shape[0] != n:
+            raise ValueError(f"index has {origins.shape[0]} entries, X has {n}.")
+    elif isinstance(y, (pd.Series, pd.DataFrame)):
+        origins = y.index
+    elif isinstance(X, pd.DataFrame):
+        origins = X.index
+    else:
+        origins = np.arange(n)
+    last = None
+    if y_last is not None:
+        last = _as_2d_values(y_last)[:, 0]
+        if last.shape[0] != n:
+            raise ValueError(f"y_last has {last.shape[0]} entries, X has {n}.")
+
+    metric_rows: list[dict[str, Any]] = []
+    pred_frames: list[pd.DataFrame] = []
+    fitted: list[Any] = []
+    for fold, (train, test) in enumerate(cv.split(X, y)):
+        train, test = np.asarray(train), np.asarray(test)
+        X_train, y_train = _take(X, train), _take(y, train)
+        X_test = _take(X, test)
+        est = clone(estimator)
+        t0 = time.perf_counter()
+        est.fit(X_train, y_train)
+        fit_time = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        y_pred = np.asarray(est.predict(X_test))
+        predict_time = time.perf_counter() - t0
+        if y_pred.ndim == 1:
+            y_pred = y_pred[:, None]
+        yt = _take(y_values, test)
+        if y_pred.shape != yt.shape:
+            raise ValueError(
+                f"The estimator predicted shape {y_pred.shape} for a test fold "
+                f"whose y has shape {yt.shape}."
+            )
+        yt_train = _take(y_values, train)
+        last_test = None if last is None else _take(last, test)
+        info = {
+            "train_size": len(train),
+            "test_size": len(test),
+            "train_start": origins[train[0]],
+            "train_end": origins[train[-1]],
+            "test_start": origins[test[0]],
+            "test_end": origins[test[-1]],
+            "fit_time": fit_time,
+            "predict_time": predict_time,
+        }
+        for step in range(n_steps):
+            for name, metric in metrics.items():
+                value = _metric_value(
+                    name,
+                    metric,
+                    yt[:, step],
+                    y_pred[:, step],
+                    yt_train[:, step],
+                    last_test,
+                    season,
+                )
+                metric_rows.append(
+                    {
+                        "fold": fold,
+                        "step": step + 1,
+                        "metric": name,
+                        "value": value,
+                        **info,
+                    }
+                )
+        if return_predictions:
+            test_origins = _take(origins, test)
+            for step in range(n_steps):
+                pred_frames.append(
+                    pd.DataFrame(
+                        {
+                            "origin": test_origins,
+                            "fold": fold,
+                            "step": step + 1,
+                            "y_true": yt[:, step],
+                            "y_pred": y_pred[:, step],
+                        }
+                    )
+                )
+        if return_estimators:
+            fitted.append(est)
+
+    columns = [
+        "fold",
+        "step",
+        "metric",
+        "value",
+        "train_size",
+        "test_size",
+        "train_start",
+        "train_end",
+        "test_start",
+        "test_end",
+        "fit_time",
+        "predict_time",
+    ]
+    metrics_df = pd.DataFrame(metric_rows, columns=columns)
+    preds = (
+        pd.concat(pred_frames, ignore_index=True)
+        if return_predictions and pred_frames
+        else None
+    )
+    return BacktestResult(
+        metrics=metrics_df,
+        predictions=preds,
+        estimators=fitted if return_estimators else None,
+    )
