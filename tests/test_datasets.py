@@ -293,10 +293,36 @@ def test_corrupt_cache_is_discarded_and_downloaded_again(fake_yf, tmp_path, dama
     )
 
 
+def test_default_start_asks_for_the_whole_history(fake_yf, tmp_path):
+    df = ds.load_stock("IBM", end="2001-01-01", cache_dir=tmp_path)
+    assert fake_yf.calls[0]["start"] == pd.Timestamp("1920-01-01")
+    assert df.index[0] == pd.Timestamp("2000-03-01")
+    ds.load_stock("IBM", end="2000-06-01", cache_dir=tmp_path)
+    assert len(fake_yf.calls) == 1  # covered from 1920 on, markets closed or not
+
+
+def test_cache_file_names_are_safe():
+    from skseq.datasets._cache import PriceCache
+
+    cache = PriceCache(Path("/c"), tuple(FIELDS))
+    csv_path, json_path = cache.paths("^GSPC", "1d")
+    assert csv_path.name == "%5EGSPC_1d.csv" and json_path.name == "%5EGSPC_1d.json"
+    assert cache.paths("BRK/B", "1wk")[0].parent == Path("/c")
+
+
 def test_refresh_ignores_the_cache(fake_yf, tmp_path):
     ds.load_stock("IBM", "2010-01-01", "2011-01-01", cache_dir=tmp_path)
     ds.load_stock("IBM", "2010-01-01", "2011-01-01", cache_dir=tmp_path, refresh=True)
     assert len(fake_yf.calls) == 2
+    fake_yf.fail_with = ConnectionError("down")
+    with pytest.raises(ds.StockDownloadError):
+        ds.load_stock(
+            "IBM", "2010-01-01", "2011-01-01", cache_dir=tmp_path, refresh=True
+        )
+    # a failed refresh leaves the cached entry in place
+    assert (
+        len(ds.load_stock("IBM", "2010-01-01", "2011-01-01", cache_dir=tmp_path)) == 252
+    )
 
 
 def test_one_failing_ticker_names_it(fake_yf, tmp_path):

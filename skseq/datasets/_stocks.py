@@ -396,9 +396,7 @@ def _load_one(
     timeout: float,
 ) -> pd.DataFrame:
     entry: CacheEntry | None = None
-    if refresh:
-        cache.discard(ticker, interval)
-    else:
+    if not refresh:  # with refresh, the entry is overwritten once data arrive
         try:
             entry = cache.read(ticker, interval)
         except CorruptCacheError as exc:
@@ -407,7 +405,7 @@ def _load_one(
                 f"discarding corrupt cache entry for {ticker} ({interval}) in "
                 f"{csv_path.parent}: {exc}; downloading again",
                 CorruptCacheWarning,
-                stacklevel=4,
+                stacklevel=3,
             )
             cache.discard(ticker, interval)
 
@@ -469,7 +467,7 @@ def _load_one(
                 f"{format_date(hi)}; the result holds only "
                 f"{format_date(result.index[0])} to {format_date(result.index[-1])}",
                 UserWarning,
-                stacklevel=4,
+                stacklevel=3,
             )
     return result
 
@@ -519,7 +517,8 @@ def load_stock(
         Read the bundled snapshot instead (:func:`load_stock_snapshot`); only
         ``interval="1d"`` and the snapshot's tickers and dates.
     refresh : bool, default=False
-        Ignore and replace the cached entries of these tickers.
+        Ignore the cached entries of these tickers: download the requested
+        range and, once it has arrived, replace the entries with it.
     timeout : float, default=10.0
         Network timeout in seconds, passed to yfinance.
 
@@ -579,10 +578,9 @@ def load_stock(
         )
 
     cache = PriceCache(get_cache_dir(cache_dir) / "stocks", FIELDS)
-    frames = {
-        name: _load_one(
+    frames: dict[str, pd.DataFrame] = {}
+    for name in names:
+        frames[name] = _load_one(
             name, start_ts, end_ts, interval, cache, refresh, float(timeout)
         )
-        for name in names
-    }
     return _assemble(frames, single)
