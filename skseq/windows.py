@@ -119,6 +119,13 @@ def _as_series(X: Any) -> Any:
     return X
 
 
+def _array_like(X: Any) -> Any:
+    """Turn array-likes without ``ndim`` (but not lists of sequences) into arrays."""
+    if isinstance(X, (list, tuple, pd.DataFrame)) or hasattr(X, "ndim"):
+        return X
+    return np.asarray(X)
+
+
 class SlidingWindows(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
     """Turn a time series into one causal window per time step.
 
@@ -189,17 +196,15 @@ class SlidingWindows(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None
         self.lookback = lookback
 
     def _validate(self, X: Any, *, reset: bool) -> np.ndarray:
-        X = _as_series(X)
-        ndim = getattr(X, "ndim", None)
-        if ndim is None:
-            ndim = np.ndim(X)
+        X = _array_like(_as_series(X))
+        ndim = X.ndim if hasattr(X, "ndim") else np.ndim(X)
         if ndim != 2:
             raise ValueError(
                 f"SlidingWindows expects a 2-D frame (n_timesteps, n_features), "
                 f"got {ndim}-D input of shape {np.shape(X)}. Pass one series: a "
-                "DataFrame, a Series or a 2-D array (reshape a 1-D array with "
-                "X.reshape(-1, 1)). Data that is already windowed does not need "
-                "SlidingWindows."
+                "DataFrame, a Series or a 2-D array. Reshape your data with "
+                "X.reshape(-1, 1) if it is a single feature. Data that is already "
+                "windowed does not need SlidingWindows."
             )
         return validate_data(
             self,
@@ -360,7 +365,7 @@ class FlattenWindows(TransformerMixin, BaseEstimator):
         -------
         self : FlattenWindows
         """
-        X = as_3d(X, estimator=self)
+        X = as_3d(_array_like(X), estimator=self)
         _, self.n_timesteps_in_, self.n_features_in_ = X.shape
         if self.feature_names is not None and len(self.feature_names) != X.shape[2]:
             raise ValueError(
@@ -383,7 +388,7 @@ class FlattenWindows(TransformerMixin, BaseEstimator):
             A view of ``X`` where NumPy can reshape without copying.
         """
         check_is_fitted(self, "n_features_in_")
-        X = as_3d(X, estimator=self)
+        X = as_3d(_array_like(X), estimator=self)
         n, n_timesteps, n_features = X.shape
         if (n_timesteps, n_features) != (self.n_timesteps_in_, self.n_features_in_):
             raise ValueError(
@@ -558,7 +563,7 @@ class SequenceScaler(TransformerMixin, BaseEstimator):
         -------
         self : SequenceScaler
         """
-        X3 = as_3d(X, estimator=self)
+        X3 = as_3d(_array_like(X), estimator=self)
         n, T, F = X3.shape
         moments = _Moments(F)
         series = _underlying_series(X3)
@@ -587,6 +592,7 @@ class SequenceScaler(TransformerMixin, BaseEstimator):
 
     def _apply(self, X: Any, inverse: bool) -> np.ndarray:
         check_is_fitted(self, "mean_")
+        X = _array_like(X)
         was_2d = not _is_ragged_list(X) and np.ndim(X) == 2
         X3 = as_3d(X, estimator=self)
         n, T, F = X3.shape
