@@ -74,7 +74,8 @@ class TimeSeriesWindowSplit:
     expanding : bool, default=True
         True: each training set starts at the first sample (expanding
         window). False: a sliding window of fixed size, ``max_train_size`` or,
-        if None, the size of the first fold's training set.
+        if None, the size of the first fold's training set (early folds are
+        shorter where fewer samples exist).
 
     Examples
     --------
@@ -405,7 +406,7 @@ def backtest(
     n_steps = y_values.shape[1]
     if isinstance(cv, (int, np.integer)) and not isinstance(cv, bool):
         cv = TimeSeriesWindowSplit(n_splits=int(cv), horizon=n_steps)
-    elif not hasattr(cv, "split"):
+    elif isinstance(cv, str) or not hasattr(cv, "split"):
         raise TypeError(f"cv must be an int or a splitter with split(), got {cv!r}.")
     elif isinstance(cv, TimeSeriesWindowSplit) and cv.horizon < n_steps:
         warnings.warn(
