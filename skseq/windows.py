@@ -43,8 +43,8 @@ from skseq.utils.validation import _is_ragged_list, as_3d
 
 __all__ = ["FlattenWindows", "SequenceScaler", "SlidingWindows", "make_supervised"]
 
-# About 4M elements (32 MB of float64) per chunk when computing statistics.
-_CHUNK_ELEMENTS = 4_000_000
+# About 1M elements (8 MB of float64) per chunk when computing statistics.
+_CHUNK_ELEMENTS = 1_000_000
 
 _SET_OUTPUT_CHOICES = (None, "default", "pandas", "polars")
 
@@ -527,7 +527,7 @@ class SequenceScaler(TransformerMixin, BaseEstimator):
     -----
     * 3-D input ``(n, T, F)`` is scaled per feature; 2-D input ``(n, T)`` is
       univariate windows (one feature) and keeps its 2-D shape.
-    * Statistics are computed in chunks of about 4 million values, so no
+    * Statistics are computed in chunks of about a million values, so no
       float64 copy of a large window view is ever made.
     * **Overlapping windows.** When consecutive windows start one row apart in
       memory (a :class:`SlidingWindows` view or a contiguous slice of it), the

@@ -1,0 +1,206 @@
+"""Memory of windowing a long series: SlidingWindows views vs a materialised copy.
+
+Run::
+
+    python benchmarks/bench_memory.py                 # 1,000,000 x 8, lookback 256
+    python benchmarks/bench_memory.py --n 100000      # quicker
+
+Two measurements per step, and why both:
+
+* ``traced peak``: :mod:`tracemalloc`'s peak of memory allocated *during the
+  step* (reset before each step). NumPy reports its data buffers to
+  tracemalloc, so this is the exact peak of new array memory a step needs,
+  independent of what the process held before. This is the number to read.
+* ``RSS high-water +``: the growth of the process' peak resident set size
+  (``resource.getrusage(RUSAGE_SELF).ru_maxrss``) over the step. It counts
+  everything (C buffers, the allocator), but only *above the previous peak*
+  of the process: a step that needs less than an earlier one shows +0. It is
+  a cross-check that nothing outside tracemalloc's sight allocated gigabytes.
+
+The materialised copy of all windows is never made in full (it would be
+8 GB): a copy of a slice of windows is timed and measured, and scaled up.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import sys
+import time
+import tracemalloc
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from skseq.utils.validation import check_sequences  # noqa: E402
+from skseq.windows import (  # noqa: E402
+    FlattenWindows,
+    SequenceScaler,
+    SlidingWindows,
+    make_supervised,
+)
+
+MB = 1e6
+
+
+def _maxrss_bytes() -> int:
+    # ru_maxrss is in kilobytes on Linux (bytes on macOS).
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return rss if sys.platform == "darwin" else rss * 1024
+
+
+def measure(label: str, fn: Callable[[], Any], note: str = "") -> tuple[dict, Any]:
+    """Run ``fn`` once; return its peak traced memory, RSS growth and time."""
+    rss_before = _maxrss_bytes()
+    tracemalloc.reset_peak()
+    start_current, _ = tracemalloc.get_traced_memory()
+    t0 = time.perf_counter()
+    result = fn()
+    seconds = time.perf_counter() - t0
+    _, peak = tracemalloc.get_traced_memory()
+    row = {
+        "step": label,
+        "traced peak MB": (peak - start_current) / MB,
+        "RSS high-water + MB": (_maxrss_bytes() - rss_before) / MB,
+        "time s": seconds,
+        "note": note,
+    }
+    return row, result
+
+
+# ---------------------------------------------------------------------------
+# HOOK for the recurrent estimators (skseq.estimators).
+# ---------------------------------------------------------------------------
+def measure_fit(windows: np.ndarray) -> list[dict]:
+    """HOOK: measure what an estimator's ``fit`` does with the windows.
+
+    >>> TO BE FILLED IN by the estimators' author: fit the recurrent estimator
+    >>> here, e.g. ``LSTMRegressor(max_epochs=1, ...).fit(windows, y)`` with
+    >>> ``y = series[lookback:, 0]``-style targets aligned to the windows, and
+    >>> return one ``measure(...)`` row per phase (validation, tensor
+    >>> conversion, first epoch). A fit that copies the windows shows up here
+    >>> as gigabytes.
+
+    For now it measures the two steps every fit on these windows goes through
+    that exist today: input validation (``check_sequences``, which must not
+    copy the view) and ``SequenceScaler().fit``.
+
+    Parameters
+    ----------
+    windows : ndarray of shape (n_samples, lookback, n_features)
+        The read-only window view from :class:`skseq.SlidingWindows`.
+
+    Returns
+    -------
+    list of dict
+        One row per measured step (see :func:`measure`).
+    """
+    rows = []
+    row, seqs = measure(
+        "fit hook: check_sequences(windows)",
+        lambda: check_sequences(windows),
+        "chunked validation, X stays a view",
+    )
+    assert np.shares_memory(seqs.X, windows), "validation copied the windows"
+    rows.append(row)
+    row, _ = measure(
+        "fit hook: SequenceScaler().fit(windows)",
+        lambda: SequenceScaler().fit(windows),
+        "overlapping-window path, O(n)",
+    )
+    rows.append(row)
+    return rows
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=1_000_000, help="time steps")
+    parser.add_argument("--features", type=int, default=8)
+    parser.add_argument("--lookback", type=int, default=256)
+    parser.add_argument(
+        "--copy-sample",
+        type=int,
+        default=20_000,
+        help="windows copied to estimate the cost of a full copy",
+    )
+    args = parser.parse_args(argv)
+    n, f, lookback = args.n, args.features, args.lookback
+
+    rng = np.random.default_rng(0)
+    series = rng.standard_normal((n, f), dtype=np.float32)
+    frame = pd.DataFrame(series, columns=[f"f{i}" for i in range(f)])
+    copy_bytes = n * lookback * f * series.itemsize
+
+    tracemalloc.start()
+    rows = []
+    row, windows = measure(
+        "SlidingWindows(lookback).fit_transform(series)",
+        lambda: SlidingWindows(lookback).fit_transform(series),
+        "one padded float32 copy + a view",
+    )
+    rows.append(row)
+    assert windows.shape == (n, lookback, f) and not windows.flags.writeable
+
+    row, flat = measure(
+        "FlattenWindows().fit_transform(windows)",
+        lambda: FlattenWindows().fit_transform(windows),
+        "reshape of the view: no copy",
+    )
+    assert np.shares_memory(flat, windows)
+    rows.append(row)
+
+    row, _ = measure(
+        "make_supervised(frame, 'f0', horizon=1, lookback)",
+        lambda: make_supervised(frame, "f0", horizon=1, lookback=lookback),
+        "windows sliced to the kept rows",
+    )
+    rows.append(row)
+
+    rows.extend(measure_fit(windows))
+
+    scaler = SequenceScaler().fit(windows)
+    row, scaled = measure(
+        "SequenceScaler.transform(windows)",
+        lambda: scaler.transform(windows),
+        "scales the series once, returns a view",
+    )
+    rows.append(row)
+    del scaled
+
+    k = min(args.copy_sample, n)
+    row, sample = measure(
+        f"np.ascontiguousarray(windows[:{k}])",
+        lambda: np.ascontiguousarray(windows[:k]),
+        f"copy of {k:,} windows (what fancy indexing does)",
+    )
+    rows.append(row)
+    del sample
+    tracemalloc.stop()
+
+    scale = n / k
+    table = pd.DataFrame(rows)
+    print(
+        f"Series: {n:,} steps x {f} features, float32, lookback {lookback}\n"
+        f"  raw series:                       {series.nbytes / MB:10.1f} MB\n"
+        f"  materialised copy of all windows: {copy_bytes / MB:10.1f} MB "
+        f"(n * lookback * features * 4 bytes; not made)\n"
+        f"  estimated time to materialise: >= "
+        f"{rows[-1]['time s'] * scale:10.1f} s "
+        f"(copy of {k:,} windows x {scale:.0f})\n"
+    )
+    with pd.option_context("display.width", 200, "display.max_colwidth", 60):
+        print(table.to_string(index=False, float_format=lambda v: f"{v:.2f}"))
+    sw = rows[0]["traced peak MB"]
+    print(
+        f"\nSlidingWindows peak: {sw:.1f} MB = {sw * MB / series.nbytes:.2f} x the "
+        f"raw series, {copy_bytes / (sw * MB):.0f} x less than a copy."
+    )
+
+
+if __name__ == "__main__":
+    main()
