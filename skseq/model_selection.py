@@ -26,7 +26,6 @@ from sklearn.base import clone, is_classifier
 from sklearn.metrics import accuracy_score
 from sklearn.model_selection import TimeSeriesSplit
 from sklearn.utils import _safe_indexing
-from sklearn.utils.validation import _num_samples
 
 from skseq.metrics import directional_accuracy, mae, mase, rmse, smape
 
@@ -262,8 +261,21 @@ def _resolve_scoring(
             )
         if not (isinstance(s, str) or callable(s)):
             raise TypeError(f"Metric {name!r} must be a name or a callable.")
+        if hasattr(s, "_score_func"):
+            raise TypeError(
+                f"Metric {name!r} is a scorer (estimator, X, y); backtest needs "
+                "metric functions f(y_true, y_pred), computed per horizon step: "
+                "pass e.g. 'mae' or skseq.metrics.mae instead of mae_scorer."
+            )
         out[str(name)] = s
     return out
+
+
+def _num_samples(X: Any) -> int:
+    shape = getattr(X, "shape", None)
+    if shape is not None and len(shape) > 0:
+        return int(shape[0])
+    return len(X)
 
 
 def _is_contiguous(idx: np.ndarray) -> bool:

@@ -334,7 +334,9 @@ class FlattenWindows(TransformerMixin, BaseEstimator):
       The estimator that follows may still copy it.
     * 2-D input ``(n, n_timesteps)`` is read as univariate windows and is
       returned unchanged in shape.
-    * Supports ``set_output(transform="pandas")``.
+    * Supports ``set_output(transform="pandas")``. A DataFrame cannot be a
+      view of overlapping windows: pandas output materialises all
+      ``n * lookback * n_features`` values.
 
     Examples
     --------

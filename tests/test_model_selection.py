@@ -14,7 +14,7 @@ from sklearn.metrics import median_absolute_error
 from sklearn.model_selection import TimeSeriesSplit, cross_validate
 from sklearn.pipeline import make_pipeline
 
-from skseq.metrics import mase
+from skseq.metrics import mae_scorer, mase
 from skseq.model_selection import BacktestResult, TimeSeriesWindowSplit, backtest
 from skseq.windows import FlattenWindows, SequenceScaler, make_supervised
 
@@ -251,6 +251,8 @@ def test_backtest_errors_and_warnings():
         backtest(_model(), X, y.iloc[:-1], cv=3)
     with pytest.raises(ValueError, match="Unknown metric"):
         backtest(_model(), X, y, cv=3, scoring="r2_adjusted")
+    with pytest.raises(TypeError, match="metric functions"):
+        backtest(_model(), X, y, cv=3, scoring={"mae": mae_scorer})
     with pytest.raises(TypeError, match="splitter"):
         backtest(_model(), X, y, cv="five")
 
