@@ -1,0 +1,20 @@
+"""scikit-learn estimators built on skorch."""
+
+from .classifiers import (
+    GRUClassifier,
+    LSTMClassifier,
+    RecurrentClassifier,
+    RNNClassifier,
+)
+from .regressors import GRURegressor, LSTMRegressor, RecurrentRegressor, RNNRegressor
+
+__all__ = [
+    "GRUClassifier",
+    "GRURegressor",
+    "LSTMClassifier",
+    "LSTMRegressor",
+    "RNNClassifier",
+    "RNNRegressor",
+    "RecurrentClassifier",
+    "RecurrentRegressor",
+]

@@ -1,0 +1,301 @@
+"""Shared machinery of the recurrent estimators: parameters, fit and forward."""
+
+from __future__ import annotations
+
+import numbers
+import warnings
+
+import numpy as np
+import torch
+from skorch import NeuralNet
+from skorch.callbacks import EarlyStopping, GradientNormClipping
+from sklearn.base import BaseEstimator
+from sklearn.utils import check_random_state
+from sklearn.utils.validation import check_is_fitted
+
+from ..nn import CELLS, RecurrentNet
+from ..utils.validation import check_n_features, check_sequences
+from ._data import BatchLoader, ChronologicalSplit, SequenceDataset
+
+#: Optimizers that can be named by string.
+OPTIMIZERS: dict[str, type[torch.optim.Optimizer]] = {
+    "adam": torch.optim.Adam,
+    "adamw": torch.optim.AdamW,
+    "sgd": torch.optim.SGD,
+    "rmsprop": torch.optim.RMSprop,
+}
+
+# Prediction runs in large batches under inference mode: per-batch overhead
+# dominates small batches and no gradients are kept.
+PREDICT_BATCH_SIZE = 1024
+
+
+def _resolve_device(device: str) -> str:
+    if device == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    kind = torch.device(device).type
+    if kind == "cuda" and not torch.cuda.is_available():
+        raise ValueError(
+            f"device={device!r} was requested but CUDA is not available on this "
+            "machine. Use device='cpu' (or 'auto' to take a GPU when there is one)."
+        )
+    return device
+
+
+def _check_positive(name, value, *, integer, allow_zero=False, allow_none=False):
+    if value is None and allow_none:
+        return
+    kind = numbers.Integral if integer else numbers.Real
+    bad = isinstance(value, bool) or not isinstance(value, kind)
+    if not bad:
+        bad = value < 0 if allow_zero else value <= 0
+    if bad:
+        what = "an integer" if integer else "a number"
+        bound = ">= 0" if allow_zero else "> 0"
+        extra = " or None" if allow_none else ""
+        raise ValueError(f"{name} must be {what} {bound}{extra}, got {value!r}.")
+
+
+class RecurrentEstimatorMixin:
+    """Fit/predict logic shared by the recurrent regressors and classifiers.
+
+    Subclasses define ``_criterion`` (a torch loss class), ``_encode_target``
+    (which returns the target as the network learns it and its number of
+    outputs) and the public prediction methods.
+    """
+
+    _fixed_cell: str | None = None
+
+    # -- parameters ---------------------------------------------------------
+    @property
+    def _cell(self) -> str:
+        return self._fixed_cell if self._fixed_cell is not None else self.cell
+
+    def _check_params(self) -> None:
+        if self._cell not in CELLS:
+            raise ValueError(
+                f"cell must be one of {sorted(CELLS)}, got {self._cell!r}."
+            )
+        _check_positive("hidden_size", self.hidden_size, integer=True)
+        _check_positive("num_layers", self.num_layers, integer=True)
+        _check_positive("max_epochs", self.max_epochs, integer=True)
+        _check_positive("batch_size", self.batch_size, integer=True)
+        _check_positive("patience", self.patience, integer=True)
+        _check_positive("lr", self.lr, integer=False)
+        _check_positive("weight_decay", self.weight_decay, integer=False, allow_zero=True)
+        _check_positive(
+            "clip_grad_norm", self.clip_grad_norm, integer=False, allow_none=True
+        )
+        if not 0.0 <= self.dropout < 1.0:
+            raise ValueError(f"dropout must be in [0, 1), got {self.dropout!r}.")
+        if not 0.0 < self.validation_fraction < 1.0:
+            raise ValueError(
+                "validation_fraction must be in (0, 1), got "
+                f"{self.validation_fraction!r}."
+            )
+        if isinstance(self.optimizer, str):
+            if self.optimizer not in OPTIMIZERS:
+                raise ValueError(
+                    f"optimizer must be one of {sorted(OPTIMIZERS)} or a "
+                    f"torch.optim.Optimizer class, got {self.optimizer!r}."
+                )
+        elif not (
+            isinstance(self.optimizer, type)
+            and issubclass(self.optimizer, torch.optim.Optimizer)
+        ):
+            raise ValueError(
+                "optimizer must be a name or a torch.optim.Optimizer class, got "
+                f"{self.optimizer!r}."
+            )
+
+    def _optimizer_class(self) -> type[torch.optim.Optimizer]:
+        if isinstance(self.optimizer, str):
+            return OPTIMIZERS[self.optimizer]
+        return self.optimizer
+
+    def _callbacks(self) -> list:
+        callbacks = []
+        if self.clip_grad_norm is not None:
+            callbacks.append(
+                ("clip_grad_norm", GradientNormClipping(self.clip_grad_norm))
+            )
+        if self.early_stopping:
+            callbacks.append(
+                (
+                    "early_stopping",
+                    EarlyStopping(
+                        monitor="valid_loss", patience=self.patience, load_best=True
+                    ),
+                )
+            )
+        for i, cb in enumerate(self.callbacks or []):
+            callbacks.append(cb if isinstance(cb, tuple) else (f"user_{i}", cb))
+        return callbacks
+
+    def _build_net(self, n_features: int, n_outputs: int, seed: int) -> NeuralNet:
+        return NeuralNet(
+            module=RecurrentNet,
+            module__n_features=n_features,
+            module__n_outputs=n_outputs,
+            module__cell=self._cell,
+            module__hidden_size=self.hidden_size,
+            module__num_layers=self.num_layers,
+            module__bidirectional=self.bidirectional,
+            module__dropout=self.dropout,
+            criterion=self._criterion,
+            optimizer=self._optimizer_class(),
+            optimizer__weight_decay=self.weight_decay,
+            lr=self.lr,
+            max_epochs=self.max_epochs,
+            batch_size=self.batch_size,
+            iterator_train=BatchLoader,
+            iterator_train__shuffle=True,
+            iterator_train__seed=seed,
+            iterator_valid=BatchLoader,
+            train_split=(
+                ChronologicalSplit(self.validation_fraction)
+                if self.early_stopping
+                else None
+            ),
+            callbacks=self._callbacks(),
+            device=_resolve_device(self.device),
+            verbose=self.verbose,
+        )
+
+    # -- fit ----------------------------------------------------------------
+    def _fit(self, X, y):
+        self._check_params()
+        seqs = check_sequences(X, estimator=self)
+        continuing = (
+            self.warm_start
+            and hasattr(self, "net_")
+            and self.n_features_in_ == seqs.n_features
+        )
+        y_encoded, n_outputs = self._encode_target(y, seqs.n_samples, continuing)
+        if continuing and n_outputs != self.n_outputs_:
+            raise ValueError(
+                f"warm_start=True but y has {n_outputs} outputs where the fitted "
+                f"network has {self.n_outputs_}; set warm_start=False to refit."
+            )
+        seed = int(check_random_state(self.random_state).randint(0, 2**31 - 1))
+        dataset = SequenceDataset(seqs.X, seqs.lengths, y_encoded)
+        device = _resolve_device(self.device)
+        cuda = [torch.cuda.current_device()] if device.startswith("cuda") else []
+        with torch.random.fork_rng(devices=cuda):
+            torch.manual_seed(seed)
+            if continuing:
+                self.net_.partial_fit(dataset, None)
+            else:
+                self.net_ = self._build_net(seqs.n_features, n_outputs, seed)
+                self.net_.fit(dataset, None)
+        self.n_features_in_ = seqs.n_features
+        self.n_outputs_ = n_outputs
+        return self
+
+    # -- predict ------------------------------------------------------------
+    def _forward(self, X) -> np.ndarray:
+        """Network outputs for X as float64, shape (n_samples, n_outputs)."""
+        check_is_fitted(self, "net_")
+        seqs = check_sequences(X, estimator=self)
+        check_n_features(seqs, self.n_features_in_, self)
+        net = self.net_
+        module = net.module_
+        module.eval()
+        dataset = SequenceDataset(seqs.X, seqs.lengths)
+        out = np.empty((seqs.n_samples, self.n_outputs_), dtype=np.float64)
+        with torch.inference_mode():
+            for start in range(0, seqs.n_samples, PREDICT_BATCH_SIZE):
+                stop = min(start + PREDICT_BATCH_SIZE, seqs.n_samples)
+                Xb, _ = dataset.get_batch(slice(start, stop))
+                result = module(Xb["X"].to(net.device), Xb["lengths"])
+                out[start:stop] = result.float().cpu().numpy()
+        return out
+
+    @property
+    def history_(self):
+        """The skorch training history (per-epoch losses, durations)."""
+        check_is_fitted(self, "net_")
+        return self.net_.history
+
+    def __setstate__(self, state):
+        # skorch maps CUDA tensors to the CPU when no GPU is present; keep
+        # prediction on the device the weights actually live on.
+        self.__dict__.update(state)
+        net = self.__dict__.get("net_")
+        if net is not None and getattr(net, "initialized_", False):
+            actual = next(net.module_.parameters()).device
+            if torch.device(net.device).type != actual.type:
+                warnings.warn(
+                    f"Model trained on {net.device!r} loaded on {actual.type!r}.",
+                    stacklevel=2,
+                )
+                net.device = actual.type
+
+
+# Documentation shared by every estimator's docstring.
+PARAMETERS_DOC = """
+    hidden_size : int, default=64
+        Hidden units per layer and direction.
+    num_layers : int, default=1
+        Stacked recurrent layers (a deep RNN).
+    bidirectional : bool, default=False
+        Also read every sequence backwards (BiRNN).
+    dropout : float, default=0.0
+        Dropout between stacked layers and before the linear head.
+    max_epochs : int, default=50
+        Passes over the training data.
+    batch_size : int, default=64
+        Training mini-batch size (prediction uses large batches).
+    lr : float, default=1e-3
+        Learning rate.
+    optimizer : {"adam", "adamw", "sgd", "rmsprop"} or torch optimizer class, \
+default="adam"
+    weight_decay : float, default=0.0
+        L2 penalty passed to the optimizer.
+    clip_grad_norm : float or None, default=1.0
+        Clip the global gradient norm to this value at every step (guards
+        against exploding gradients); None turns clipping off.
+    early_stopping : bool, default=False
+        Hold out the newest ``validation_fraction`` of the training samples,
+        in the order given, and stop when the validation loss has not improved
+        for ``patience`` epochs; the best weights are restored.
+    validation_fraction : float, default=0.1
+        Share of the (newest) samples used for early stopping.
+    patience : int, default=5
+        Epochs without improvement before early stopping.
+    random_state : int, RandomState instance or None, default=None
+        Seeds weight initialisation, dropout and shuffling. With an int, two
+        fits give bit-identical predictions on the CPU. The global torch RNG
+        is left untouched.
+    device : str, default="cpu"
+        Torch device for training and prediction ("cpu", "cuda", "cuda:1",
+        or "auto" for a GPU when present). A model pickled on a GPU loads and
+        predicts on a CPU-only machine.
+    verbose : int, default=0
+        0 is silent; 1 prints skorch's per-epoch table of losses and timings.
+    callbacks : list of skorch callbacks or (name, callback) tuples, default=None
+        Extra skorch callbacks, e.g. ``skorch.callbacks.LRScheduler``.
+    warm_start : bool, default=False
+        Continue training the fitted network in the next ``fit`` instead of
+        starting from a freshly initialised one.
+"""
+
+ATTRIBUTES_DOC = """
+    net_ : skorch.NeuralNet
+        The trained skorch net; ``net_.module_`` is the torch module and
+        ``net_.history`` the training history (also ``history_``).
+    n_features_in_ : int
+        Features per time step seen in ``fit`` (1 for 2-D input).
+    n_outputs_ : int
+        Outputs of the network.
+"""
+
+
+class _ParamsMixin(BaseEstimator):
+    """Marker base so that the estimators share tags."""
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        # NaN is accepted as front padding (variable-length sequences).
+        tags.input_tags.allow_nan = True
+        return tags

@@ -1,0 +1,138 @@
+"""Serve validated sequences to skorch batch by batch, without per-sample work.
+
+skorch's default data path fetches samples one at a time and collates them,
+and it converts the whole of ``X`` to a tensor up front. Both hurt with
+windowed time series: per-sample fetching is most of skorch's overhead, and a
+window view (see :class:`skseq.SlidingWindows`) would be materialised
+``lookback`` times over. Here a batch is gathered from the (possibly strided)
+array in one indexing operation and converted to float32 only then.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+from torch.utils.data import Dataset
+
+
+class SequenceDataset(Dataset):
+    """Sequences, their lengths and an optional target, indexed by batches.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_timesteps, n_features)
+        Validated data; may be a read-only strided view.
+    lengths : ndarray of shape (n_samples,)
+        Observed length of each sequence.
+    y : ndarray of shape (n_samples, ...) or None
+        Encoded target (float32 for regression, int64 class codes).
+    indices : ndarray of int or None
+        The samples of ``X`` this dataset covers (a subset for validation
+        splits); all of them when None.
+    """
+
+    def __init__(self, X, lengths, y=None, indices=None):
+        self.X = X
+        self.lengths = lengths
+        self.y = y
+        self.indices = np.arange(len(X)) if indices is None else np.asarray(indices)
+
+    def __len__(self) -> int:
+        return len(self.indices)
+
+    def subset(self, positions) -> SequenceDataset:
+        """The dataset restricted to ``positions`` (relative to this one)."""
+        return SequenceDataset(self.X, self.lengths, self.y, self.indices[positions])
+
+    def get_batch(self, positions):
+        """Gather one batch as ``({"X": ..., "lengths": ...}, y)`` tensors."""
+        rows = self.indices[positions]
+        contiguous = len(rows) > 0 and rows[-1] - rows[0] == len(rows) - 1
+        if contiguous and np.all(np.diff(rows) == 1):
+            # A slice of the caller's array: copy so nothing writes into it.
+            block = np.array(self.X[rows[0] : rows[-1] + 1], dtype=np.float32)
+        else:
+            # Fancy indexing already returns a fresh array.
+            block = self.X[rows].astype(np.float32, copy=False)
+        lengths = self.lengths[rows]
+        if lengths.min(initial=block.shape[1]) < block.shape[1]:
+            np.nan_to_num(block, copy=False, nan=0.0)
+        Xb = {
+            "X": torch.from_numpy(block),
+            "lengths": torch.from_numpy(lengths),
+        }
+        if self.y is None:
+            return Xb, torch.zeros(len(rows))
+        return Xb, torch.from_numpy(np.ascontiguousarray(self.y[rows]))
+
+    def __getitem__(self, position):
+        # Only used by tools that expect a map-style dataset; training uses
+        # get_batch through BatchLoader.
+        Xb, yb = self.get_batch(np.atleast_1d(position))
+        return {k: v[0] for k, v in Xb.items()}, yb[0]
+
+
+class BatchLoader:
+    """Iterate over a :class:`SequenceDataset` in mini-batches.
+
+    Used as skorch's ``iterator_train`` and ``iterator_valid``. With
+    ``shuffle=True`` every epoch draws a new permutation from a generator
+    seeded once, so a fit is reproducible; indices inside a batch are sorted
+    so that gathering from a window view walks memory forwards.
+
+    Parameters
+    ----------
+    dataset : SequenceDataset
+    batch_size : int, default=64
+    shuffle : bool, default=False
+    seed : int or None, default=None
+    """
+
+    def __init__(self, dataset, batch_size=64, shuffle=False, seed=None):
+        self.dataset = dataset
+        self.batch_size = batch_size
+        self.shuffle = shuffle
+        self.rng = np.random.default_rng(seed)
+
+    def __len__(self) -> int:
+        return -(-len(self.dataset) // self.batch_size)
+
+    def __iter__(self):
+        n = len(self.dataset)
+        order = self.rng.permutation(n) if self.shuffle else np.arange(n)
+        for start in range(0, n, self.batch_size):
+            positions = order[start : start + self.batch_size]
+            if self.shuffle:
+                positions = np.sort(positions)
+            yield self.dataset.get_batch(positions)
+
+
+class ChronologicalSplit:
+    """skorch ``train_split`` that validates on the newest samples.
+
+    The last ``validation_fraction`` of the samples, in the order given, is
+    the validation set; everything before it trains. Never random and never
+    the oldest part, so early stopping does not peek into the past-of-the-
+    future.
+
+    Parameters
+    ----------
+    validation_fraction : float
+        Share of samples held out, in (0, 1).
+    """
+
+    def __init__(self, validation_fraction: float):
+        self.validation_fraction = validation_fraction
+
+    def __call__(self, dataset, y=None, **fit_params):
+        n = len(dataset)
+        n_valid = int(np.ceil(n * self.validation_fraction))
+        if n_valid < 1 or n - n_valid < 1:
+            raise ValueError(
+                f"Cannot hold out a validation_fraction={self.validation_fraction} "
+                f"of {n} samples for early stopping: both the training and the "
+                "validation part need at least one sample. Pass more samples, "
+                "change validation_fraction, or set early_stopping=False."
+            )
+        split = n - n_valid
+        return dataset.subset(slice(0, split)), dataset.subset(slice(split, n))

@@ -1,0 +1,246 @@
+"""Recurrent regressors: one value or one value per horizon step per sequence."""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.base import RegressorMixin
+from torch import nn
+
+from ..utils.validation import check_target
+from ._base import (
+    ATTRIBUTES_DOC,
+    PARAMETERS_DOC,
+    RecurrentEstimatorMixin,
+    _ParamsMixin,
+)
+
+
+class _RegressorBase(RecurrentEstimatorMixin, RegressorMixin, _ParamsMixin):
+    _criterion = nn.MSELoss
+
+    def _encode_target(self, y, n_samples, continuing):
+        y = check_target(y, n_samples, estimator=self)
+        y2 = y.reshape(n_samples, -1).astype(np.float64)
+        if not continuing:
+            self._y_is_1d = y.ndim == 1
+            if self.scale_target:
+                self.y_mean_ = y2.mean(axis=0)
+                scale = y2.std(axis=0)
+                self.y_scale_ = np.where(scale > 0, scale, 1.0)
+            else:
+                self.y_mean_ = np.zeros(y2.shape[1])
+                self.y_scale_ = np.ones(y2.shape[1])
+        elif y2.shape[1] != len(self.y_mean_):
+            return y2, y2.shape[1]  # the caller reports the mismatch
+        return ((y2 - self.y_mean_) / self.y_scale_).astype(np.float32), y2.shape[1]
+
+    def fit(self, X, y):
+        """Train a fresh network (or continue, with ``warm_start``).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps, n_features), \
+(n_samples, n_timesteps), DataFrame, or list of 2-D arrays
+            Input sequences. Whole rows of NaN at the start of a sequence are
+            front padding (a shorter sequence); lists may hold sequences of
+            different lengths.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Target; one column per horizon step for direct multi-step
+            forecasting.
+
+        Returns
+        -------
+        self
+        """
+        return self._fit(X, y)
+
+    def predict(self, X):
+        """Predict the target of each sequence.
+
+        Parameters
+        ----------
+        X : array-like, same layouts as in ``fit``
+            Must have the number of features per time step seen in ``fit``;
+            the number of time steps may differ.
+
+        Returns
+        -------
+        ndarray of shape (n_samples,) or (n_samples, n_outputs)
+            Same number of columns as ``y`` had in ``fit``.
+        """
+        pred = self._forward(X) * self.y_scale_ + self.y_mean_
+        return pred.ravel() if self._y_is_1d else pred
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        return tags
+
+
+class RecurrentRegressor(_RegressorBase):
+    __doc__ = f"""Recurrent network regressor (RNN, LSTM or GRU), trained with skorch.
+
+    A seq2vec model: the last hidden state of the top layer goes through a
+    linear layer to one output per column of ``y``, so a 2-D ``y`` with one
+    column per horizon step gives a direct multi-step forecaster.
+
+    Parameters
+    ----------
+    cell : {{"rnn", "lstm", "gru"}}, default="lstm"
+        The recurrent cell: plain tanh RNN, LSTM or GRU; searchable with
+        ``GridSearchCV``.
+{PARAMETERS_DOC}
+    scale_target : bool, default=True
+        Standardise ``y`` (per column) for training and undo it in
+        ``predict``, so prices and temperatures train as easily as returns.
+
+    Attributes
+    ----------
+{ATTRIBUTES_DOC}
+    y_mean_, y_scale_ : ndarray of shape (n_outputs,)
+        Target standardisation learned in ``fit``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skseq import RecurrentRegressor
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(64, 10, 2))
+    >>> y = X[:, -1, 0]
+    >>> reg = RecurrentRegressor(cell="gru", hidden_size=8, max_epochs=2,
+    ...                          random_state=0).fit(X, y)
+    >>> reg.predict(X[:3]).shape
+    (3,)
+    """
+
+    def __init__(
+        self,
+        cell="lstm",
+        *,
+        hidden_size=64,
+        num_layers=1,
+        bidirectional=False,
+        dropout=0.0,
+        max_epochs=50,
+        batch_size=64,
+        lr=1e-3,
+        optimizer="adam",
+        weight_decay=0.0,
+        clip_grad_norm=1.0,
+        early_stopping=False,
+        validation_fraction=0.1,
+        patience=5,
+        random_state=None,
+        device="cpu",
+        verbose=0,
+        callbacks=None,
+        warm_start=False,
+        scale_target=True,
+    ):
+        self.cell = cell
+        self.hidden_size = hidden_size
+        self.num_layers = num_layers
+        self.bidirectional = bidirectional
+        self.dropout = dropout
+        self.max_epochs = max_epochs
+        self.batch_size = batch_size
+        self.lr = lr
+        self.optimizer = optimizer
+        self.weight_decay = weight_decay
+        self.clip_grad_norm = clip_grad_norm
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.patience = patience
+        self.random_state = random_state
+        self.device = device
+        self.verbose = verbose
+        self.callbacks = callbacks
+        self.warm_start = warm_start
+        self.scale_target = scale_target
+
+
+class _FixedCellRegressor(_RegressorBase):
+    def __init__(
+        self,
+        *,
+        hidden_size=64,
+        num_layers=1,
+        bidirectional=False,
+        dropout=0.0,
+        max_epochs=50,
+        batch_size=64,
+        lr=1e-3,
+        optimizer="adam",
+        weight_decay=0.0,
+        clip_grad_norm=1.0,
+        early_stopping=False,
+        validation_fraction=0.1,
+        patience=5,
+        random_state=None,
+        device="cpu",
+        verbose=0,
+        callbacks=None,
+        warm_start=False,
+        scale_target=True,
+    ):
+        self.hidden_size = hidden_size
+        self.num_layers = num_layers
+        self.bidirectional = bidirectional
+        self.dropout = dropout
+        self.max_epochs = max_epochs
+        self.batch_size = batch_size
+        self.lr = lr
+        self.optimizer = optimizer
+        self.weight_decay = weight_decay
+        self.clip_grad_norm = clip_grad_norm
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.patience = patience
+        self.random_state = random_state
+        self.device = device
+        self.verbose = verbose
+        self.callbacks = callbacks
+        self.warm_start = warm_start
+        self.scale_target = scale_target
+
+
+_FIXED_DOC = """{title}
+
+    :class:`RecurrentRegressor` with ``cell="{cell}"`` fixed; see it for the
+    parameters, attributes and the input layouts.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skseq import {name}
+    >>> X = np.random.default_rng(0).normal(size=(32, 8))  # univariate
+    >>> {name}(hidden_size=4, max_epochs=1).fit(X, X[:, -1]).predict(X).shape
+    (32,)
+"""
+
+
+class RNNRegressor(_FixedCellRegressor):
+    __doc__ = _FIXED_DOC.format(
+        title="Plain (Elman, tanh) recurrent network regressor.",
+        cell="rnn",
+        name="RNNRegressor",
+    )
+    _fixed_cell = "rnn"
+
+
+class LSTMRegressor(_FixedCellRegressor):
+    __doc__ = _FIXED_DOC.format(
+        title="LSTM regressor (input, forget, output gates and a cell state).",
+        cell="lstm",
+        name="LSTMRegressor",
+    )
+    _fixed_cell = "lstm"
+
+
+class GRURegressor(_FixedCellRegressor):
+    __doc__ = _FIXED_DOC.format(
+        title="GRU regressor (update and reset gates).",
+        cell="gru",
+        name="GRURegressor",
+    )
+    _fixed_cell = "gru"
