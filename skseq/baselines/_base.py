@@ -1,0 +1,233 @@
+"""Shared plumbing of the baseline regressors: validation, shapes, series."""
+
+from __future__ import annotations
+
+import numbers
+import warnings
+from typing import Any
+
+import numpy as np
+from sklearn.base import BaseEstimator, RegressorMixin
+from sklearn.utils.validation import check_is_fitted
+from threadpoolctl import threadpool_limits
+
+from skseq.utils.validation import check_n_features, check_sequences, check_target
+
+try:  # sklearn >= 1.6; the function gives sklearn's own feature-name messages
+    from sklearn.utils.validation import _check_feature_names
+except ImportError:  # pragma: no cover - older or future scikit-learn
+    _check_feature_names = None
+
+__all__ = ["BaseWindowForecaster", "series_from_windows"]
+
+
+def _check_int(value: Any, name: str, *, minimum: int, owner: str) -> int:
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
+        raise TypeError(
+            f"{owner}: {name} must be an int >= {minimum}, got {value!r} of type "
+            f"{type(value).__name__}."
+        )
+    if value < minimum:
+        raise ValueError(f"{owner}: {name} must be an int >= {minimum}, got {value}.")
+    return int(value)
+
+
+def _target_column(target_index: Any, n_features: int, owner: str) -> int:
+    """Normalise ``target_index`` (Python indexing, negatives allowed)."""
+    if isinstance(target_index, (bool, np.bool_)) or not isinstance(
+        target_index, numbers.Integral
+    ):
+        raise TypeError(
+            f"{owner}: target_index must be an int (the feature column of X "
+            f"that holds the target series), got {target_index!r}."
+        )
+    if not -n_features <= target_index < n_features:
+        raise ValueError(
+            f"{owner}: target_index={target_index} is out of range for X with "
+            f"{n_features} feature(s) per time step."
+        )
+    return int(target_index) % n_features
+
+
+def _one_blas_thread():
+    """Single-threaded BLAS: statsmodels' fit and the filters multiply tiny
+    matrices, where BLAS threads only add overhead (3-8x slower measured with
+    OpenBLAS on 2 cores, far worse when the cores are busy)."""
+    return threadpool_limits(limits=1, user_api="blas")
+
+
+def series_from_windows(
+    z: np.ndarray, lengths: np.ndarray
+) -> tuple[list[np.ndarray], bool]:
+    """Rebuild the series that consecutive sliding windows were cut from.
+
+    Window ``i + 1`` continues window ``i`` when it equals window ``i``
+    shifted by one step (the output of :class:`skseq.SlidingWindows` or
+    :func:`skseq.make_supervised`, and any contiguous slice of it, such as a
+    ``TimeSeriesSplit`` training fold). A run of such windows is turned back
+    into its series: the observed part of the first window followed by the
+    last value of every later window.
+
+    Parameters
+    ----------
+    z : ndarray of shape (n_samples, n_timesteps)
+        The target column of the windows, NaN for front padding.
+    lengths : ndarray of shape (n_samples,)
+        Observed length of each window.
+
+    Returns
+    -------
+    stretches : list of ndarray
+        One 1-D float64 series per run of consecutive windows, in order.
+    consecutive : bool
+        True when all windows form one run (a single series).
+    """
+    n, T = z.shape
+    if n > 1 and T > 1:
+        prev, nxt = z[:-1, 1:], z[1:, :-1]
+        same = (prev == nxt) | (np.isnan(prev) & np.isnan(nxt))
+        breaks = np.flatnonzero(~same.all(axis=1)) + 1
+    else:
+        breaks = np.array([], dtype=np.intp)
+    bounds = np.concatenate([[0], breaks, [n]])
+    stretches = []
+    for a, b in zip(bounds[:-1], bounds[1:], strict=True):
+        first = z[a, T - lengths[a] :]
+        stretches.append(np.concatenate([first, z[a + 1 : b, -1]]).astype(np.float64))
+    return stretches, len(stretches) == 1
+
+
+class BaseWindowForecaster(RegressorMixin, BaseEstimator):
+    """Base class: forecast the target column of each window.
+
+    Subclasses implement ``_fit_series(z, lengths)`` (may do nothing) and
+    ``_forecast(z, lengths, horizon) -> ndarray (n_samples, horizon)``, where
+    ``z`` is the float64 target column ``(n_samples, n_timesteps)`` with NaN
+    front padding and ``lengths`` the observed length of every window.
+    """
+
+    #: whether the baseline estimates anything from the training data
+    _learns = False
+
+    def fit(self, X: Any, y: Any) -> BaseWindowForecaster:
+        """Validate the windows and the target; fit the model if it has one.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps, n_features) or \
+(n_samples, n_timesteps)
+            Windows, oldest time step first; 2-D input is univariate. Rows of
+            NaN at the start of a window are front padding.
+        y : array-like of shape (n_samples,) or (n_samples, horizon)
+            The next value, or one column per horizon step ``t+1 .. t+h``.
+            Only its shape is used by the simple baselines: ``predict``
+            returns the same shape.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        seqs = check_sequences(X, estimator=self)
+        y_arr = check_target(y, seqs.n_samples, estimator=self)
+        col = _target_column(self.target_index, seqs.n_features, type(self).__name__)
+        self._validate_hyperparameters(seqs.n_timesteps)
+        if _check_feature_names is not None:
+            _check_feature_names(self, X, reset=True)
+        self.n_features_in_ = seqs.n_features
+        self.y_ndim_ = y_arr.ndim
+        self.horizon_ = 1 if y_arr.ndim == 1 else int(y_arr.shape[1])
+        if self._learns:
+            z = np.asarray(seqs.X[:, :, col], dtype=np.float64)
+            with _one_blas_thread():
+                self._fit_series(z, seqs.lengths)
+        return self
+
+    def predict(self, X: Any) -> np.ndarray:
+        """Forecast the target column of every window.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps, n_features) or \
+(n_samples, n_timesteps)
+            Windows, as in :meth:`fit` (the length may differ from fit).
+
+        Returns
+        -------
+        ndarray of shape (n_samples,) or (n_samples, horizon)
+            The forecasts, in the shape ``y`` had in :meth:`fit`.
+        """
+        check_is_fitted(self)
+        seqs = check_sequences(X, estimator=self)
+        check_n_features(seqs, self.n_features_in_, self)
+        if _check_feature_names is not None:
+            _check_feature_names(self, X, reset=False)
+        col = _target_column(self.target_index, seqs.n_features, type(self).__name__)
+        self._validate_hyperparameters(seqs.n_timesteps)
+        z = np.asarray(seqs.X[:, :, col], dtype=np.float64)
+        if self._learns:
+            with _one_blas_thread():
+                pred = self._forecast(z, seqs.lengths, self.horizon_)
+        else:
+            pred = self._forecast(z, seqs.lengths, self.horizon_)
+        return pred[:, 0] if self.y_ndim_ == 1 else pred
+
+    # -- hooks ---------------------------------------------------------------
+    def _validate_hyperparameters(self, n_timesteps: int) -> None:
+        """Raise for invalid hyperparameters (called in fit and predict)."""
+
+    def _fit_series(self, z: np.ndarray, lengths: np.ndarray) -> None:
+        raise NotImplementedError
+
+    def _forecast(
+        self, z: np.ndarray, lengths: np.ndarray, horizon: int
+    ) -> np.ndarray:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _training_series(self, z: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+        """The training series rebuilt from the windows (warns if not one run)."""
+        stretches, consecutive = series_from_windows(z, lengths)
+        if not consecutive:
+            warnings.warn(
+                f"{type(self).__name__}: the {z.shape[0]} training windows do not "
+                f"form one series (found {len(stretches)} runs of consecutive "
+                "windows, each shifted by one step from the previous one). The "
+                "model is fitted on the runs joined end to end. Pass windows in "
+                "time order from one series, e.g. skseq.SlidingWindows output "
+                "split with TimeSeriesSplit.",
+                UserWarning,
+                stacklevel=3,
+            )
+        return np.concatenate(stretches)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        # NaN is allowed as front padding only; check_sequences rejects the rest.
+        tags.input_tags.allow_nan = True
+        tags.input_tags.three_d_array = True
+        tags.target_tags.single_output = True
+        tags.target_tags.multi_output = True
+        # Forecasts of the target column: no mapping from arbitrary features
+        # to y is learnt, so sklearn's score > 0.5 sanity check does not apply.
+        tags.regressor_tags.poor_score = True
+        return tags
+
+
+def last_observed(z: np.ndarray) -> np.ndarray:
+    """Last value of every window (always observed: padding is at the front)."""
+    return z[:, -1]
+
+
+def first_observed(z: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """First observed value of every window."""
+    return z[np.arange(z.shape[0]), z.shape[1] - lengths]
+
+
+def left_align(z: np.ndarray, lengths: np.ndarray, fill: float = 0.0) -> np.ndarray:
+    """Move each window's observed values to the start, pad the end with ``fill``."""
+    n, T = z.shape
+    start = T - lengths
+    idx = start[:, None] + np.arange(T)[None, :]
+    out = np.take_along_axis(z, np.minimum(idx, T - 1), axis=1)
+    out[idx >= T] = fill
+    return out
