@@ -296,6 +296,7 @@ class _ParamsMixin(BaseEstimator):
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        # NaN is accepted as front padding (variable-length sequences).
-        tags.input_tags.allow_nan = True
+        # NaN is accepted only as front padding (variable-length sequences),
+        # not as missing values anywhere, so the estimators do not claim it.
+        tags.input_tags.allow_nan = False
         return tags

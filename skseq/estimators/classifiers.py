@@ -93,7 +93,8 @@ class _ClassifierBase(RecurrentEstimatorMixin, ClassifierMixin, _ParamsMixin):
         ndarray of shape (n_samples,)
             Labels from ``classes_``.
         """
-        return self.classes_[np.argmax(self._forward(X), axis=1)]
+        codes = np.argmax(self._forward(X), axis=1)
+        return self.classes_[codes]
 
 
 class RecurrentClassifier(_ClassifierBase):

@@ -158,12 +158,15 @@ def as_3d(X, *, estimator=None) -> np.ndarray:
         return _pad_list(X, estimator)
     if isinstance(X, pd.DataFrame):
         X = X.to_numpy()
-    ndim = np.ndim(X) if not hasattr(X, "ndim") else X.ndim
+    elif not isinstance(X, np.ndarray):
+        X = np.asarray(X)  # lists, memmaps' wrappers, objects with __array__
+    ndim = X.ndim
     if ndim == 1:
         raise ValueError(
             f"Expected 2-D (n_samples, n_timesteps) or 3-D (n_samples, "
             f"n_timesteps, n_features) input for {_name(estimator)}, got a 1-D "
-            "array. Reshape one univariate sequence with X.reshape(1, -1), or "
+            "array. Reshape your data: X.reshape(1, -1) for one univariate "
+            "sequence, or "
             "make windows from a series with skseq.SlidingWindows."
         )
     if ndim not in (2, 3):
