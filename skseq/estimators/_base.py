@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import numbers
-import warnings
 
 import numpy as np
 import torch
-from skorch import NeuralNet
-from skorch.callbacks import EarlyStopping, GradientNormClipping
 from sklearn.base import BaseEstimator
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
+from skorch import NeuralNet
+from skorch.callbacks import EarlyStopping, GradientNormClipping
 
 from ..nn import CELLS, RecurrentNet
 from ..utils.validation import check_n_features, check_sequences
@@ -216,20 +215,6 @@ class RecurrentEstimatorMixin:
         """The skorch training history (per-epoch losses, durations)."""
         check_is_fitted(self, "net_")
         return self.net_.history
-
-    def __setstate__(self, state):
-        # skorch maps CUDA tensors to the CPU when no GPU is present; keep
-        # prediction on the device the weights actually live on.
-        self.__dict__.update(state)
-        net = self.__dict__.get("net_")
-        if net is not None and getattr(net, "initialized_", False):
-            actual = next(net.module_.parameters()).device
-            if torch.device(net.device).type != actual.type:
-                warnings.warn(
-                    f"Model trained on {net.device!r} loaded on {actual.type!r}.",
-                    stacklevel=2,
-                )
-                net.device = actual.type
 
 
 # Documentation shared by every estimator's docstring.

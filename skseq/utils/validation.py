@@ -161,6 +161,11 @@ def as_3d(X, *, estimator=None) -> np.ndarray:
     elif not isinstance(X, np.ndarray):
         X = np.asarray(X)  # lists, memmaps' wrappers, objects with __array__
     ndim = X.ndim
+    if ndim == 1 and X.shape[0] == 0:
+        raise ValueError(
+            f"Found array with 0 sample(s) (shape={X.shape}) while a minimum of 1 "
+            f"is required by {_name(estimator)}."
+        )
     if ndim == 1:
         raise ValueError(
             f"Expected 2-D (n_samples, n_timesteps) or 3-D (n_samples, "
