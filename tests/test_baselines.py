@@ -219,6 +219,23 @@ def test_series_from_sliding_windows_round_trip():
     assert_array_equal(stretches[0], series[4:])
 
 
+@pytest.mark.parametrize("cls", ALL)
+def test_chunked_processing_gives_the_same_result(cls, monkeypatch):
+    series = seasonal_series(150)
+    X = padded_windows(series, 20)  # a strided, read-only view
+    y = np.zeros((150, 3))
+    whole = cls().fit(X, y)
+    expected = whole.predict(X)
+    monkeypatch.setattr("skseq.baselines._base._CHUNK_ELEMENTS", 70)  # 3 windows
+    chunked = cls().fit(X, y)
+    assert_allclose(chunked.predict(X), expected, rtol=1e-12, atol=1e-12)
+    if hasattr(whole, "nobs_"):
+        assert chunked.nobs_ == whole.nobs_ == 150
+    stretches, consecutive = series_from_windows(X, (~np.isnan(X)).sum(axis=1))
+    assert consecutive
+    assert_array_equal(stretches[0], series)
+
+
 def test_non_consecutive_windows_warn_and_fit():
     rng = np.random.default_rng(0)
     X = rng.normal(size=(30, 8))

@@ -216,7 +216,7 @@ class ARIMARegressor(BaseWindowForecaster):
             )
         return order, seasonal
 
-    def _fit_series(self, z, lengths):
+    def _fit_series(self, z: np.ndarray, lengths: np.ndarray) -> None:
         from statsmodels.tsa.arima.model import ARIMA
 
         order, seasonal = self._orders()
@@ -276,7 +276,7 @@ class ARIMARegressor(BaseWindowForecaster):
             out += beta * tau.astype(np.float64) ** int(deg)
         return out
 
-    def _forecast(self, z, lengths, horizon):
+    def _forecast(self, z: np.ndarray, lengths: np.ndarray, horizon: int) -> np.ndarray:
         ss = self.state_space_
         n, T = z.shape
         Z, Tm, c = ss["design"], ss["transition"], ss["state_intercept"]

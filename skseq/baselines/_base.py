@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import numbers
 import warnings
 from typing import Any
@@ -19,6 +20,10 @@ except ImportError:  # pragma: no cover - older or future scikit-learn
     _check_feature_names = None
 
 __all__ = ["BaseWindowForecaster", "series_from_windows"]
+
+# Windows are handled in chunks of about this many values (16 MB of float64),
+# so a strided SlidingWindows view is never materialised in full.
+_CHUNK_ELEMENTS = 2_000_000
 
 
 def _check_int(value: Any, name: str, *, minimum: int, owner: str) -> int:
@@ -83,27 +88,37 @@ def series_from_windows(
         True when all windows form one run (a single series).
     """
     n, T = z.shape
-    if n > 1 and T > 1:
-        prev, nxt = z[:-1, 1:], z[1:, :-1]
-        same = (prev == nxt) | (np.isnan(prev) & np.isnan(nxt))
-        breaks = np.flatnonzero(~same.all(axis=1)) + 1
-    else:
-        breaks = np.array([], dtype=np.intp)
-    bounds = np.concatenate([[0], breaks, [n]])
+    breaks = [np.empty(0, dtype=np.intp)]
+    if T > 1:
+        step = _chunk_rows(T)
+        for a in range(0, n - 1, step):
+            block = np.asarray(z[a : min(a + step, n - 1) + 1], dtype=np.float64)
+            prev, nxt = block[:-1, 1:], block[1:, :-1]
+            same = (prev == nxt) | (np.isnan(prev) & np.isnan(nxt))
+            breaks.append(np.flatnonzero(~same.all(axis=1)) + a + 1)
+    bounds = np.concatenate([[0], *breaks, [n]])
+    last = np.asarray(z[:, -1], dtype=np.float64)
     stretches = []
     for a, b in zip(bounds[:-1], bounds[1:], strict=True):
-        first = z[a, T - lengths[a] :]
-        stretches.append(np.concatenate([first, z[a + 1 : b, -1]]).astype(np.float64))
+        first = np.asarray(z[a, T - lengths[a] :], dtype=np.float64)
+        stretches.append(np.concatenate([first, last[a + 1 : b]]))
     return stretches, len(stretches) == 1
+
+
+def _chunk_rows(n_timesteps: int) -> int:
+    """Windows per chunk, so that a float64 chunk stays near 16 MB."""
+    return max(1, _CHUNK_ELEMENTS // max(1, n_timesteps))
 
 
 class BaseWindowForecaster(RegressorMixin, BaseEstimator):
     """Base class: forecast the target column of each window.
 
-    Subclasses implement ``_fit_series(z, lengths)`` (may do nothing) and
-    ``_forecast(z, lengths, horizon) -> ndarray (n_samples, horizon)``, where
-    ``z`` is the float64 target column ``(n_samples, n_timesteps)`` with NaN
-    front padding and ``lengths`` the observed length of every window.
+    Subclasses implement ``_forecast(z, lengths, horizon) -> ndarray
+    (n_samples, horizon)``, where ``z`` is a float64 chunk of the target
+    column ``(n_samples, n_timesteps)`` with NaN front padding and ``lengths``
+    the observed length of every window; baselines with ``_learns = True``
+    also implement ``_fit_series(z, lengths)``, which gets the whole target
+    column as a view (read it in chunks, e.g. with ``_training_series``).
     """
 
     #: whether the baseline estimates anything from the training data
@@ -138,9 +153,8 @@ class BaseWindowForecaster(RegressorMixin, BaseEstimator):
         self.y_ndim_ = y_arr.ndim
         self.horizon_ = 1 if y_arr.ndim == 1 else int(y_arr.shape[1])
         if self._learns:
-            z = np.asarray(seqs.X[:, :, col], dtype=np.float64)
             with _one_blas_thread():
-                self._fit_series(z, seqs.lengths)
+                self._fit_series(seqs.X[:, :, col], seqs.lengths)
         return self
 
     def predict(self, X: Any) -> np.ndarray:
@@ -164,12 +178,16 @@ class BaseWindowForecaster(RegressorMixin, BaseEstimator):
             _check_feature_names(self, X, reset=False)
         col = _target_column(self.target_index, seqs.n_features, type(self).__name__)
         self._validate_hyperparameters(seqs.n_timesteps)
-        z = np.asarray(seqs.X[:, :, col], dtype=np.float64)
-        if self._learns:
-            with _one_blas_thread():
-                pred = self._forecast(z, seqs.lengths, self.horizon_)
-        else:
-            pred = self._forecast(z, seqs.lengths, self.horizon_)
+        view = seqs.X[:, :, col]
+        n, T = view.shape
+        pred = np.empty((n, self.horizon_))
+        step = _chunk_rows(T)
+        with _one_blas_thread() if self._learns else contextlib.nullcontext():
+            for a in range(0, n, step):
+                z = np.asarray(view[a : a + step], dtype=np.float64)
+                pred[a : a + step] = self._forecast(
+                    z, seqs.lengths[a : a + step], self.horizon_
+                )
         return pred[:, 0] if self.y_ndim_ == 1 else pred
 
     # -- hooks ---------------------------------------------------------------

@@ -101,8 +101,9 @@ class ExponentialSmoothingRegressor(BaseWindowForecaster):
     damping_trend_ : float
         Fitted phi (1.0 without damping).
     initial_level_, initial_trend_ : float
-        Initial state of the training series (``initial_trend_`` is 0.0, or
-        1.0 for no trend).
+        Initial state of the training series as statsmodels reports it
+        (``initial_trend_`` is 0.0 without trend). Informative only: windows
+        get their own initial state (see Notes).
     initial_seasons_ : ndarray of shape (seasonal_periods,)
         Initial seasonal state of the training series (empty without season).
     sse_ : float
@@ -195,10 +196,10 @@ class ExponentialSmoothingRegressor(BaseWindowForecaster):
             )
         return trend, seasonal, m, damped
 
-    def _validate_hyperparameters(self, n_timesteps):
+    def _validate_hyperparameters(self, n_timesteps: int) -> None:
         self._spec()
 
-    def _fit_series(self, z, lengths):
+    def _fit_series(self, z: np.ndarray, lengths: np.ndarray) -> None:
         from statsmodels.tsa.holtwinters import ExponentialSmoothing
 
         trend, seasonal, m, damped = self._spec()
@@ -233,13 +234,15 @@ class ExponentialSmoothingRegressor(BaseWindowForecaster):
         self.nobs_ = int(series.shape[0])
 
     # -- prediction ------------------------------------------------------------
-    def _forecast(self, z, lengths, horizon):
+    def _forecast(self, z: np.ndarray, lengths: np.ndarray, horizon: int) -> np.ndarray:
         trend, seasonal, m, _ = self._spec()
         if trend == "mul" or seasonal == "mul":
             return self._forecast_recursive(z, lengths, horizon)
         return self._forecast_additive(z, lengths, horizon)
 
-    def _forecast_additive(self, z, lengths, horizon):
+    def _forecast_additive(
+        self, z: np.ndarray, lengths: np.ndarray, horizon: int
+    ) -> np.ndarray:
         """Least-squares initial state per window, then the linear recursion."""
         trend, _, m, _ = self._spec()
         w, F, g = additive_system(
@@ -278,7 +281,9 @@ class ExponentialSmoothingRegressor(BaseWindowForecaster):
             x = x @ F.T
         return pred
 
-    def _forecast_recursive(self, z, lengths, horizon):
+    def _forecast_recursive(
+        self, z: np.ndarray, lengths: np.ndarray, horizon: int
+    ) -> np.ndarray:
         """Heuristic initial state per window, then the component recursions."""
         trend, seasonal, m, _ = self._spec()
         observed = ~np.isnan(z)

@@ -52,7 +52,7 @@ class NaiveRegressor(BaseWindowForecaster):
     def __init__(self, target_index: int = 0) -> None:
         self.target_index = target_index
 
-    def _forecast(self, z, lengths, horizon):
+    def _forecast(self, z: np.ndarray, lengths: np.ndarray, horizon: int) -> np.ndarray:
         return np.repeat(last_observed(z)[:, None], horizon, axis=1)
 
 
@@ -103,7 +103,7 @@ class SeasonalNaiveRegressor(BaseWindowForecaster):
         self.season = season
         self.target_index = target_index
 
-    def _validate_hyperparameters(self, n_timesteps):
+    def _validate_hyperparameters(self, n_timesteps: int) -> None:
         season = _check_int(self.season, "season", minimum=1, owner=type(self).__name__)
         if n_timesteps < season:
             raise ValueError(
@@ -112,7 +112,7 @@ class SeasonalNaiveRegressor(BaseWindowForecaster):
                 f"lookback >= {season} (e.g. SlidingWindows(lookback={season}))."
             )
 
-    def _forecast(self, z, lengths, horizon):
+    def _forecast(self, z: np.ndarray, lengths: np.ndarray, horizon: int) -> np.ndarray:
         n, T = z.shape
         m = int(self.season)
         h = np.arange(1, horizon + 1)
@@ -160,7 +160,7 @@ class DriftRegressor(BaseWindowForecaster):
     def __init__(self, target_index: int = 0) -> None:
         self.target_index = target_index
 
-    def _forecast(self, z, lengths, horizon):
+    def _forecast(self, z: np.ndarray, lengths: np.ndarray, horizon: int) -> np.ndarray:
         last = last_observed(z)
         steps = np.maximum(lengths - 1, 1)
         slope = (last - first_observed(z, lengths)) / steps
@@ -199,6 +199,6 @@ class MeanRegressor(BaseWindowForecaster):
     def __init__(self, target_index: int = 0) -> None:
         self.target_index = target_index
 
-    def _forecast(self, z, lengths, horizon):
+    def _forecast(self, z: np.ndarray, lengths: np.ndarray, horizon: int) -> np.ndarray:
         mean = np.nansum(z, axis=1) / lengths
         return np.repeat(mean[:, None], horizon, axis=1)
