@@ -9,7 +9,9 @@ from .estimators import (
     RecurrentRegressor,
     RNNClassifier,
     RNNRegressor,
+    Seq2SeqRegressor,
 )
+from .forecasting import RecursiveRegressor, forecast
 from .windows import FlattenWindows, SequenceScaler, SlidingWindows, make_supervised
 
 __version__ = "0.1.0"
@@ -24,8 +26,11 @@ __all__ = [
     "RNNRegressor",
     "RecurrentClassifier",
     "RecurrentRegressor",
+    "RecursiveRegressor",
+    "Seq2SeqRegressor",
     "SequenceScaler",
     "SlidingWindows",
     "__version__",
+    "forecast",
     "make_supervised",
 ]

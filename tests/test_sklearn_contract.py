@@ -1,4 +1,7 @@
-"""scikit-learn's estimator checks over every recurrent estimator."""
+"""scikit-learn's estimator checks over every recurrent estimator.
+
+The baselines and transformers run the same checks in their own test files.
+"""
 
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
@@ -9,8 +12,10 @@ from skseq import (
     LSTMRegressor,
     RecurrentClassifier,
     RecurrentRegressor,
+    RecursiveRegressor,
     RNNClassifier,
     RNNRegressor,
+    Seq2SeqRegressor,
 )
 
 # Tiny networks and few epochs keep the checks fast; lr is raised so that the
@@ -22,6 +27,8 @@ ESTIMATORS = [
     RNNRegressor(**SMALL),
     LSTMRegressor(**SMALL),
     GRURegressor(**SMALL),
+    Seq2SeqRegressor(**SMALL),
+    RecursiveRegressor(LSTMRegressor(**SMALL)),
     RecurrentClassifier(cell="gru", **SMALL),
     RNNClassifier(**SMALL),
     LSTMClassifier(**SMALL),

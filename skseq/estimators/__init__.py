@@ -7,6 +7,7 @@ from .classifiers import (
     RNNClassifier,
 )
 from .regressors import GRURegressor, LSTMRegressor, RecurrentRegressor, RNNRegressor
+from .seq2seq import Seq2SeqRegressor
 
 __all__ = [
     "GRUClassifier",
@@ -17,4 +18,5 @@ __all__ = [
     "RNNRegressor",
     "RecurrentClassifier",
     "RecurrentRegressor",
+    "Seq2SeqRegressor",
 ]

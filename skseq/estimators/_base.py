@@ -131,16 +131,27 @@ class RecurrentEstimatorMixin:
             callbacks.append(cb if isinstance(cb, tuple) else (f"user_{i}", cb))
         return callbacks
 
+    def _module_spec(self, n_features: int, n_outputs: int):
+        """The torch module class and its keyword arguments."""
+        return RecurrentNet, {
+            "n_features": n_features,
+            "n_outputs": n_outputs,
+            "cell": self._cell,
+            "hidden_size": self.hidden_size,
+            "num_layers": self.num_layers,
+            "bidirectional": self.bidirectional,
+            "dropout": self.dropout,
+        }
+
+    def _make_dataset(self, seqs, y_encoded) -> SequenceDataset:
+        """The training dataset (subclasses may feed the target to the module)."""
+        return SequenceDataset(seqs.X, seqs.lengths, y_encoded)
+
     def _build_net(self, n_features: int, n_outputs: int, seed: int) -> NeuralNet:
+        module, module_kwargs = self._module_spec(n_features, n_outputs)
         return NeuralNet(
-            module=RecurrentNet,
-            module__n_features=n_features,
-            module__n_outputs=n_outputs,
-            module__cell=self._cell,
-            module__hidden_size=self.hidden_size,
-            module__num_layers=self.num_layers,
-            module__bidirectional=self.bidirectional,
-            module__dropout=self.dropout,
+            module=module,
+            **{f"module__{key}": value for key, value in module_kwargs.items()},
             criterion=self._criterion,
             optimizer=self._optimizer_class(),
             optimizer__weight_decay=self.weight_decay,
@@ -177,7 +188,7 @@ class RecurrentEstimatorMixin:
                 f"network has {self.n_outputs_}; set warm_start=False to refit."
             )
         seed = int(check_random_state(self.random_state).randint(0, 2**31 - 1))
-        dataset = SequenceDataset(seqs.X, seqs.lengths, y_encoded)
+        dataset = self._make_dataset(seqs, y_encoded)
         device = _resolve_device(self.device)
         cuda = [torch.cuda.current_device()] if device.startswith("cuda") else []
         with torch.random.fork_rng(devices=cuda):

@@ -29,20 +29,26 @@ class SequenceDataset(Dataset):
     indices : ndarray of int or None
         The samples of ``X`` this dataset covers (a subset for validation
         splits); all of them when None.
+    teacher : bool, default=False
+        Also pass the target to the module as ``y_teacher`` (teacher forcing
+        in encoder-decoder models).
     """
 
-    def __init__(self, X, lengths, y=None, indices=None):
+    def __init__(self, X, lengths, y=None, indices=None, teacher=False):
         self.X = X
         self.lengths = lengths
         self.y = y
         self.indices = np.arange(len(X)) if indices is None else np.asarray(indices)
+        self.teacher = teacher
 
     def __len__(self) -> int:
         return len(self.indices)
 
     def subset(self, positions) -> SequenceDataset:
         """The dataset restricted to ``positions`` (relative to this one)."""
-        return SequenceDataset(self.X, self.lengths, self.y, self.indices[positions])
+        return SequenceDataset(
+            self.X, self.lengths, self.y, self.indices[positions], self.teacher
+        )
 
     def get_batch(self, positions):
         """Gather one batch as ``({"X": ..., "lengths": ...}, y)`` tensors."""
@@ -63,7 +69,10 @@ class SequenceDataset(Dataset):
         }
         if self.y is None:
             return Xb, torch.zeros(len(rows))
-        return Xb, torch.from_numpy(np.ascontiguousarray(self.y[rows]))
+        yb = torch.from_numpy(np.ascontiguousarray(self.y[rows]))
+        if self.teacher:
+            Xb["y_teacher"] = yb
+        return Xb, yb
 
     def __getitem__(self, position):
         # Only used by tools that expect a map-style dataset; training uses

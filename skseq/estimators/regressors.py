@@ -17,6 +17,9 @@ from ._base import (
 
 class _RegressorBase(RecurrentEstimatorMixin, RegressorMixin, _ParamsMixin):
     _criterion = nn.MSELoss
+    # One mean and scale for all target columns (they are one quantity at
+    # several horizons) instead of one per column.
+    _shared_target_scale = False
 
     def _encode_target(self, y, n_samples, continuing):
         y = check_target(y, n_samples, estimator=self)
@@ -24,8 +27,9 @@ class _RegressorBase(RecurrentEstimatorMixin, RegressorMixin, _ParamsMixin):
         if not continuing:
             self._y_is_1d = y.ndim == 1
             if self.scale_target:
-                self.y_mean_ = y2.mean(axis=0)
-                scale = y2.std(axis=0)
+                axis = None if self._shared_target_scale else 0
+                self.y_mean_ = np.broadcast_to(y2.mean(axis=axis), y2.shape[1]).copy()
+                scale = np.broadcast_to(y2.std(axis=axis), y2.shape[1])
                 self.y_scale_ = np.where(scale > 0, scale, 1.0)
             else:
                 self.y_mean_ = np.zeros(y2.shape[1])

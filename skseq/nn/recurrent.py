@@ -46,8 +46,9 @@ class RecurrentNet(nn.Module):
     ----------
     n_features : int
         Features per time step.
-    n_outputs : int
-        Size of the output vector.
+    n_outputs : int or None
+        Size of the output vector; None builds the network without a head
+        (an encoder for :class:`Seq2SeqNet`).
     cell : {"rnn", "lstm", "gru"}, default="lstm"
         ``"rnn"`` is the plain Elman network with tanh; ``"lstm"`` has input,
         forget and output gates and a cell state; ``"gru"`` has update and
@@ -72,7 +73,7 @@ class RecurrentNet(nn.Module):
     def __init__(
         self,
         n_features: int,
-        n_outputs: int,
+        n_outputs: int | None,
         cell: str = "lstm",
         hidden_size: int = 64,
         num_layers: int = 1,
@@ -95,12 +96,18 @@ class RecurrentNet(nn.Module):
         )
         self.n_directions = 2 if bidirectional else 1
         self.dropout = nn.Dropout(dropout)
-        self.head = nn.Linear(hidden_size * self.n_directions, n_outputs)
+        self.head = (
+            None
+            if n_outputs is None
+            else nn.Linear(hidden_size * self.n_directions, n_outputs)
+        )
 
-    def encode(
-        self, X: torch.Tensor, lengths: torch.Tensor | None = None
-    ) -> torch.Tensor:
-        """Last hidden state of the top layer, shape (batch, hidden * directions)."""
+    def rnn_state(self, X: torch.Tensor, lengths: torch.Tensor | None = None):
+        """Final state of every layer after reading the (packed) sequences.
+
+        Returns ``h_n`` (and ``c_n`` for an LSTM, as a tuple), each of shape
+        (layers * directions, batch, hidden), as the torch layer gives it.
+        """
         n_steps = X.shape[1]
         if lengths is not None and bool((lengths < n_steps).any()):
             lengths_cpu = lengths.to("cpu", torch.int64)
@@ -108,7 +115,14 @@ class RecurrentNet(nn.Module):
             X = pack_padded_sequence(
                 X, lengths_cpu, batch_first=True, enforce_sorted=False
             )
-        _, hidden = self.rnn(X)
+        _, state = self.rnn(X)
+        return state
+
+    def encode(
+        self, X: torch.Tensor, lengths: torch.Tensor | None = None
+    ) -> torch.Tensor:
+        """Last hidden state of the top layer, shape (batch, hidden * directions)."""
+        hidden = self.rnn_state(X, lengths)
         if isinstance(hidden, tuple):  # LSTM: (h_n, c_n)
             hidden = hidden[0]
         top = hidden[-self.n_directions :]  # (directions, batch, hidden)

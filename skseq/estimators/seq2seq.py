@@ -1,0 +1,136 @@
+"""Encoder-decoder recurrent regressor for multi-step forecasts."""
+
+from __future__ import annotations
+
+from ..nn import Seq2SeqNet
+from ._base import ATTRIBUTES_DOC, PARAMETERS_DOC
+from ._data import SequenceDataset
+from .regressors import _RegressorBase
+
+
+def _without(doc: str, name: str) -> str:
+    """Drop one parameter's entry from a numpydoc parameter block."""
+    lines, out, skipping = doc.splitlines(), [], False
+    for line in lines:
+        if line.startswith(f"    {name} :"):
+            skipping = True
+            continue
+        if skipping and line.startswith("        "):
+            continue
+        skipping = False
+        out.append(line)
+    return "\n".join(out)
+
+
+class Seq2SeqRegressor(_RegressorBase):
+    __doc__ = f"""Encoder-decoder (seq2seq) recurrent regressor with teacher forcing.
+
+    The encoder reads the input window; the decoder, started from the
+    encoder's final state, emits the horizon one step at a time, each step's
+    input being the previous step's value. In training the decoder is fed
+    the true previous values (the target shifted by one step: teacher
+    forcing) with probability ``teacher_forcing``; in ``predict`` it feeds
+    back its own predictions. ``y`` has one column per horizon step, all
+    the same quantity (e.g. the temperature at t+1..t+24).
+
+    Parameters
+    ----------
+    cell : {{"rnn", "lstm", "gru"}}, default="lstm"
+        Cell of both encoder and decoder.
+    teacher_forcing : float, default=1.0
+        Probability, per decoder step, of feeding the true previous value
+        during training; below 1 the decoder also learns from its own
+        predictions (scheduled sampling), which can reduce the train/predict
+        mismatch (exposure bias) at some cost in speed.
+{_without(PARAMETERS_DOC, "bidirectional")}
+    scale_target : bool, default=True
+        Standardise ``y`` with one mean and scale shared by all horizon
+        columns (they are fed back into the decoder), undone in ``predict``.
+
+    Attributes
+    ----------
+{ATTRIBUTES_DOC}
+    y_mean_, y_scale_ : ndarray of shape (n_outputs,)
+        Target standardisation (equal across columns).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skseq import Seq2SeqRegressor
+    >>> t = np.arange(400, dtype=float)
+    >>> series = np.sin(t / 8)
+    >>> X = np.stack([series[i : i + 24] for i in range(360)])
+    >>> Y = np.stack([series[i + 24 : i + 30] for i in range(360)])
+    >>> model = Seq2SeqRegressor(hidden_size=16, max_epochs=2,
+    ...                          random_state=0).fit(X, Y)
+    >>> model.predict(X[:2]).shape
+    (2, 6)
+    """
+
+    _shared_target_scale = True
+
+    def __init__(
+        self,
+        cell="lstm",
+        *,
+        hidden_size=64,
+        num_layers=1,
+        dropout=0.0,
+        teacher_forcing=1.0,
+        max_epochs=50,
+        batch_size=64,
+        lr=1e-3,
+        optimizer="adam",
+        weight_decay=0.0,
+        clip_grad_norm=1.0,
+        early_stopping=False,
+        validation_fraction=0.1,
+        patience=5,
+        random_state=None,
+        device="cpu",
+        verbose=0,
+        callbacks=None,
+        warm_start=False,
+        scale_target=True,
+    ):
+        self.cell = cell
+        self.hidden_size = hidden_size
+        self.num_layers = num_layers
+        self.dropout = dropout
+        self.teacher_forcing = teacher_forcing
+        self.max_epochs = max_epochs
+        self.batch_size = batch_size
+        self.lr = lr
+        self.optimizer = optimizer
+        self.weight_decay = weight_decay
+        self.clip_grad_norm = clip_grad_norm
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.patience = patience
+        self.random_state = random_state
+        self.device = device
+        self.verbose = verbose
+        self.callbacks = callbacks
+        self.warm_start = warm_start
+        self.scale_target = scale_target
+
+    def _check_params(self) -> None:
+        super()._check_params()
+        if not 0.0 <= self.teacher_forcing <= 1.0:
+            raise ValueError(
+                f"teacher_forcing must be in [0, 1], got {self.teacher_forcing!r}."
+            )
+
+    def _module_spec(self, n_features: int, n_outputs: int):
+        return Seq2SeqNet, {
+            "n_features": n_features,
+            "horizon": n_outputs,
+            "cell": self._cell,
+            "hidden_size": self.hidden_size,
+            "num_layers": self.num_layers,
+            "dropout": self.dropout,
+            "teacher_forcing": self.teacher_forcing,
+        }
+
+    def _make_dataset(self, seqs, y_encoded) -> SequenceDataset:
+        return SequenceDataset(seqs.X, seqs.lengths, y_encoded, teacher=True)

@@ -1,0 +1,206 @@
+"""Recursive multi-step forecasting and dated forecasts from the end of a frame."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, MetaEstimatorMixin, RegressorMixin, clone
+from sklearn.utils.validation import check_is_fitted
+
+from .utils.validation import check_n_features, check_sequences, check_target
+
+
+class RecursiveRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
+    """Roll a one-step model forward, feeding its predictions back.
+
+    The wrapped regressor learns the next value of the target from a window.
+    To forecast ``horizon`` steps, each prediction is appended to the window
+    as the newest time step (in feature ``target_index``) and the oldest step
+    is dropped, ``horizon`` times. This suits autoregressive, univariate-
+    target setups where the target is the same quantity as input feature
+    ``target_index`` (e.g. a temperature predicted from its own past).
+
+    Other features of the appended step are held at their last observed
+    value: exact for univariate windows, an assumption ("no change") for
+    exogenous features. Direct multi-output models avoid that assumption.
+
+    Parameters
+    ----------
+    estimator : regressor
+        One-step model taking 3-D windows, e.g. an :class:`LSTMRegressor`
+        or a ``Pipeline(SequenceScaler(), LSTMRegressor())``. Scaling inside
+        such a pipeline is fine: the windows fed back stay in raw units.
+    horizon : int or None, default=None
+        Steps to forecast. None uses the number of columns of ``y`` in
+        ``fit`` (so it scores on the same multi-step ``y`` as a direct model).
+    target_index : int, default=0
+        Feature of the window that holds the target's past values.
+
+    Attributes
+    ----------
+    estimator_ : regressor
+        The fitted one-step model (trained on the first column of ``y``).
+    horizon_ : int
+        Steps predicted.
+    n_features_in_ : int
+        Features per time step.
+    """
+
+    def __init__(self, estimator, horizon=None, target_index=0):
+        self.estimator = estimator
+        self.horizon = horizon
+        self.target_index = target_index
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True  # one column per horizon step
+        return tags
+
+    def fit(self, X, y):
+        """Fit the one-step model on the first horizon step.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps, n_features)
+            Windows (2-D: univariate).
+        y : array-like of shape (n_samples,) or (n_samples, horizon)
+            The next value of the target (only column 0 is used to fit).
+
+        Returns
+        -------
+        self
+        """
+        seqs = check_sequences(X, estimator=self)
+        y = check_target(y, seqs.n_samples, estimator=self)
+        if not 0 <= self.target_index < seqs.n_features:
+            raise ValueError(
+                f"target_index={self.target_index} is out of range for windows "
+                f"with {seqs.n_features} feature(s)."
+            )
+        y2 = y.reshape(seqs.n_samples, -1)
+        horizon = y2.shape[1] if self.horizon is None else self.horizon
+        if not isinstance(horizon, (int, np.integer)) or horizon < 1:
+            raise ValueError(f"horizon must be an integer >= 1, got {horizon!r}.")
+        self.estimator_ = clone(self.estimator).fit(seqs.X, y2[:, 0])
+        self.horizon_ = int(horizon)
+        self.n_features_in_ = seqs.n_features
+        self._y_is_1d = y.ndim == 1 and self.horizon_ == 1
+        return self
+
+    def predict(self, X, horizon=None):
+        """Forecast ``horizon`` steps after every window.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps, n_features)
+        horizon : int or None
+            Overrides the fitted ``horizon_``.
+
+        Returns
+        -------
+        ndarray of shape (n_samples, horizon), or (n_samples,) when ``y`` was
+        1-D and the horizon is one step.
+        """
+        check_is_fitted(self, "estimator_")
+        seqs = check_sequences(X, estimator=self)
+        check_n_features(seqs, self.n_features_in_, self)
+        steps = self.horizon_ if horizon is None else int(horizon)
+        window = np.array(seqs.X, dtype=np.float64)  # one copy, rolled in place
+        out = np.empty((seqs.n_samples, steps))
+        for h in range(steps):
+            out[:, h] = np.asarray(self.estimator_.predict(window)).reshape(-1)
+            if h + 1 < steps:
+                newest = window[:, -1, :].copy()
+                newest[:, self.target_index] = out[:, h]
+                window[:, :-1] = window[:, 1:]
+                window[:, -1] = newest
+        if self._y_is_1d and steps == 1:
+            return out[:, 0]
+        return out
+
+
+def future_index(index: pd.Index, steps: int, freq=None) -> pd.Index:
+    """Timestamps of the ``steps`` periods after the end of ``index``.
+
+    Parameters
+    ----------
+    index : DatetimeIndex or other Index
+    steps : int
+    freq : str or DateOffset, optional
+        Forced frequency. Otherwise the index's own frequency, or the one
+        pandas infers, or business days when every date is a weekday and the
+        usual spacing is a day (stock prices with holidays), or the median
+        spacing.
+
+    Returns
+    -------
+    Index
+        A DatetimeIndex for datetime input; ``RangeIndex``-like integers
+        continuing the index otherwise.
+    """
+    if not isinstance(index, pd.DatetimeIndex):
+        last = index[-1] if len(index) else -1
+        return pd.Index(np.arange(last + 1, last + 1 + steps), name=index.name)
+    if freq is None:
+        freq = index.freq or (pd.infer_freq(index) if len(index) >= 3 else None)
+    if freq is None:
+        spacing = pd.Series(index).diff().median()
+        weekdays_only = (index.dayofweek < 5).all()
+        if weekdays_only and spacing == pd.Timedelta(days=1):
+            freq = "B"
+        else:
+            return pd.DatetimeIndex(
+                [index[-1] + spacing * (k + 1) for k in range(steps)], name=index.name
+            )
+    offset = pd.tseries.frequencies.to_offset(freq)
+    return pd.date_range(index[-1] + offset, periods=steps, freq=offset, name=index.name)
+
+
+def forecast(estimator, frame, lookback, *, features=None, steps=None, freq=None):
+    """Forecast the periods after the end of a frame, dated.
+
+    Parameters
+    ----------
+    estimator : fitted regressor
+        Trained on windows of ``lookback`` rows of ``features`` (direct
+        multi-output, seq2seq, or a :class:`RecursiveRegressor`).
+    frame : DataFrame or Series
+        The history, oldest first; its last ``lookback`` rows form the window.
+    lookback : int
+        Window length used in training.
+    features : list of str, optional
+        Columns of ``frame`` in the order used in training (default: all).
+    steps : int, optional
+        Steps to return. A :class:`RecursiveRegressor` forecasts exactly this
+        many; other models return at most their horizon.
+    freq : str or DateOffset, optional
+        Frequency of the future timestamps (see :func:`future_index`).
+
+    Returns
+    -------
+    Series
+        The forecast, indexed by the future timestamps.
+    """
+    if isinstance(frame, pd.Series):
+        frame = frame.to_frame()
+    data = frame if features is None else frame[list(features)]
+    if len(data) < lookback:
+        raise ValueError(
+            f"The frame has {len(data)} rows but the model needs a window of "
+            f"lookback={lookback}; pass a longer history."
+        )
+    window = data.to_numpy(dtype=np.float64)[None, -lookback:, :]
+    if isinstance(estimator, RecursiveRegressor) and steps is not None:
+        values = estimator.predict(window, horizon=steps)
+    else:
+        values = estimator.predict(window)
+    values = np.asarray(values, dtype=np.float64).reshape(-1)
+    if steps is not None:
+        if steps > len(values):
+            raise ValueError(
+                f"steps={steps} but the model forecasts {len(values)} step(s); "
+                "fit it on a y with more horizon columns or wrap a one-step "
+                "model in RecursiveRegressor."
+            )
+        values = values[:steps]
+    return pd.Series(values, index=future_index(frame.index, len(values), freq))

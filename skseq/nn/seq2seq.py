@@ -1,0 +1,100 @@
+"""Encoder-decoder (seq2seq) recurrent network for multi-step forecasts."""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+from .recurrent import CELLS, RecurrentNet
+
+
+class Seq2SeqNet(nn.Module):
+    """Encoder-decoder network that emits a forecast horizon step by step.
+
+    The encoder (an RNN, LSTM or GRU) reads the input window; its final
+    state starts the decoder, a recurrent network of the same kind whose
+    input at step ``h`` is the value of step ``h - 1`` (zero, a "go" value,
+    at the first step) and whose output layer gives the value of step ``h``.
+
+    In training mode, with ``y_teacher`` given, the decoder is fed the true
+    previous values (teacher forcing) with probability
+    ``teacher_forcing``, else its own previous prediction (scheduled
+    sampling). In evaluation mode it always feeds back its own predictions.
+
+    Parameters
+    ----------
+    n_features : int
+        Features per time step of the input window.
+    horizon : int
+        Steps to emit.
+    cell : {"rnn", "lstm", "gru"}, default="lstm"
+    hidden_size : int, default=64
+    num_layers : int, default=1
+        Layers of both the encoder and the decoder.
+    dropout : float, default=0.0
+        Dropout between stacked layers and before the output layer.
+    teacher_forcing : float, default=1.0
+        Probability of feeding the true previous value while training.
+    """
+
+    def __init__(
+        self,
+        n_features: int,
+        horizon: int,
+        cell: str = "lstm",
+        hidden_size: int = 64,
+        num_layers: int = 1,
+        dropout: float = 0.0,
+        teacher_forcing: float = 1.0,
+    ) -> None:
+        super().__init__()
+        # The encoder is a headless RecurrentNet, so that front padding is
+        # packed exactly as in the seq2vec models.
+        self.encoder = RecurrentNet(
+            n_features,
+            None,
+            cell=cell,
+            hidden_size=hidden_size,
+            num_layers=num_layers,
+            dropout=dropout,
+        )
+        extra = {"nonlinearity": "tanh"} if cell == "rnn" else {}
+        self.decoder = CELLS[cell](
+            input_size=1,
+            hidden_size=hidden_size,
+            num_layers=num_layers,
+            batch_first=True,
+            dropout=dropout if num_layers > 1 else 0.0,
+            **extra,
+        )
+        self.dropout = nn.Dropout(dropout)
+        self.out = nn.Linear(hidden_size, 1)
+        self.horizon = horizon
+        self.teacher_forcing = teacher_forcing
+
+    def forward(
+        self,
+        X: torch.Tensor,
+        lengths: torch.Tensor | None = None,
+        y_teacher: torch.Tensor | None = None,
+    ) -> torch.Tensor:
+        """Map windows ``(batch, time, features)`` to ``(batch, horizon)``."""
+        state = self.encoder.rnn_state(X, lengths)
+        batch = X.shape[0]
+        go = X.new_zeros(batch, 1, 1)
+        teaching = self.training and y_teacher is not None
+        if teaching and self.teacher_forcing >= 1.0:
+            # Full teacher forcing: the whole shifted target in one call.
+            inputs = torch.cat([go, y_teacher[:, :-1, None].to(X.dtype)], dim=1)
+            decoded, _ = self.decoder(inputs, state)
+            return self.out(self.dropout(decoded)).squeeze(-1)
+        step_input, outputs = go, []
+        for h in range(self.horizon):
+            decoded, state = self.decoder(step_input, state)
+            value = self.out(self.dropout(decoded))  # (batch, 1, 1)
+            outputs.append(value[:, 0, 0])
+            if teaching and torch.rand(()) < self.teacher_forcing:
+                step_input = y_teacher[:, h, None, None].to(X.dtype)
+            else:
+                step_input = value
+        return torch.stack(outputs, dim=1)
