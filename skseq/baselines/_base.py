@@ -220,8 +220,10 @@ class BaseWindowForecaster(RegressorMixin, BaseEstimator):
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        # NaN is allowed as front padding only; check_sequences rejects the rest.
-        tags.input_tags.allow_nan = True
+        # NaN is allowed as front padding only (check_sequences rejects the
+        # rest), so the estimators do not claim general NaN support; the same
+        # choice as the recurrent estimators.
+        tags.input_tags.allow_nan = False
         tags.input_tags.three_d_array = True
         tags.target_tags.single_output = True
         tags.target_tags.multi_output = True
