@@ -40,14 +40,16 @@ skseq: ``predict``, batches of 1,024; skorch: ``predict``, batches of 64).
 
 Run::
 
-    python benchmarks/bench_speed.py                 # PERF-NOTES setting, all cells
-    python benchmarks/bench_speed.py --quick         # small and fast (< 1 min)
+    python benchmarks/bench_speed.py                 # PERF-NOTES setting (~3 min)
+    python benchmarks/bench_speed.py --quick         # small setting (~10 s)
+    python benchmarks/bench_speed.py --threads 1     # on a busy machine
     python benchmarks/bench_speed.py --cells lstm --repeat 5
     python benchmarks/bench_speed.py --profile lstm  # cProfile of one fit each
 
 ``--profile CELL`` skips the comparison and prints the top functions (by
-internal time, and cumulative) of one skseq fit and one torch-loop fit, and
-the time per call of the heavy torch ops, to show where extra time goes.
+internal time, and cumulative) of one skseq fit and one torch-loop fit, to
+show where extra time goes (cProfile inflates Python-heavy code; use the
+per-batch breakdown for sizes).
 """
 
 from __future__ import annotations
@@ -303,7 +305,9 @@ def overhead(data: dict, cfg: argparse.Namespace) -> None:
     length check, head), skorch's training machinery (callbacks around every
     batch, gradient clipping as a callback, history, optimizer closure),
     and skseq's own fit wrapper (input validation, target scaling, setup).
-    ``--overhead-cell lstm --overhead-hidden 64`` repeats it on the real model.
+    ``--overhead-cell lstm --overhead-hidden 64`` repeats it on the real model,
+    where run-to-run noise (about 0.1 ms per batch here) hides the smaller
+    layers; the tiny model resolves about 0.01 ms per batch.
     """
     # Private skseq pieces, imported here so the rest runs if they move.
     from skseq.estimators._data import BatchLoader, SequenceDataset
@@ -518,7 +522,7 @@ def profile(data: dict, cell: str, cfg: argparse.Namespace) -> None:
 
 def parse_args(argv=None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--quick", action="store_true", help="small setting, < 1 min")
+    p.add_argument("--quick", action="store_true", help="small setting, ~10 s")
     p.add_argument("--n", type=int, default=20_000, help="series length")
     p.add_argument("--lookback", type=int, default=64)
     p.add_argument("--hidden", type=int, default=64)
