@@ -322,3 +322,17 @@ def test_summary_of_module_is_reachable(windows):
     buf = io.StringIO()
     print(module, file=buf)
     assert "GRU" in buf.getvalue()
+
+
+@pytest.mark.parametrize("cell", ["lstm", "gru"])
+def test_many_lengths_take_the_packed_path_with_same_result(cell):
+    # More distinct lengths than MAX_LENGTH_GROUPS: the batch is packed.
+    from skseq.nn.recurrent import MAX_LENGTH_GROUPS
+
+    rng = np.random.default_rng(3)
+    seqs = [rng.normal(size=(n, 2)) for n in range(2, 4 + MAX_LENGTH_GROUPS * 2)]
+    reg = RecurrentRegressor(cell, bidirectional=True, **FAST)
+    reg.fit(seqs, rng.normal(size=len(seqs)))
+    together = reg.predict(seqs)
+    alone = np.array([reg.predict([s])[0] for s in seqs])
+    np.testing.assert_allclose(together, alone, rtol=1e-5, atol=1e-6)

