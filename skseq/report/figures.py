@@ -1,0 +1,209 @@
+"""PNG figures of the benchmark report (matplotlib, Agg backend).
+
+Per forecasting task: forecast vs actual on the test period, test error by
+horizon step, and the training/validation loss curves of the recurrent
+winners. Per classification task: test accuracy per model and loss curves.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")  # before pyplot: no display, no GUI event loop
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+from .runner import ModelResult, TaskResult  # noqa: E402
+
+__all__ = ["task_figures"]
+
+_DPI = 90
+_COLORS = {
+    "reference": "0.35",
+    "actual": "black",
+}
+
+
+def _save(fig: plt.Figure, path: Path) -> Path:
+    fig.tight_layout()
+    fig.savefig(path, dpi=_DPI, metadata={"Software": None})
+    plt.close(fig)
+    return path
+
+
+def _mean_mae(result: ModelResult) -> float:
+    return float(np.mean(result.test["mae"]))
+
+
+def best_network(task_result: TaskResult) -> ModelResult | None:
+    """The network with the best cross-validated score (chosen on the training
+    period only, never on the test period).
+
+    Parameters
+    ----------
+    task_result : TaskResult
+
+    Returns
+    -------
+    ModelResult or None
+        None when no network ran.
+    """
+    nets = [m for m in task_result.models if m.kind == "network"]
+    if not nets:
+        return None
+    if task_result.task.kind == "classification":
+        return max(nets, key=lambda m: m.cv_score)
+    return min(nets, key=lambda m: m.cv_score)
+
+
+def _forecast_plot(tr: TaskResult, path: Path) -> Path:
+    task = tr.task
+    steps = sorted({1, task.horizon})
+    ref = tr.model(tr.reference)
+    shown: list[ModelResult] = [ref]
+    net = best_network(tr)
+    if net is not None:
+        shown.append(net)
+    others = [m for m in tr.models if m.kind == "baseline"]
+    if others:
+        best_base = min(others, key=_mean_mae)
+        if best_base not in shown:
+            shown.append(best_base)
+    k = min(task.plot_points, len(tr.y_test))
+    x = tr.origins_test[-k:]
+    fig, axes = plt.subplots(
+        len(steps), 1, figsize=(10, 3.2 * len(steps)), squeeze=False
+    )
+    for ax, step in zip(axes[:, 0], steps, strict=True):
+        # Origins are on the x axis; the target belongs to origin + step.
+        ax.plot(x, tr.y_test[-k:, step - 1], color="black", lw=1.0, label="actual")
+        for m in shown:
+            ax.plot(
+                x,
+                m.predictions[-k:, step - 1],
+                lw=1.0,
+                alpha=0.85,
+                color=_COLORS["reference"] if m.kind == "reference" else None,
+                ls="--" if m.kind == "reference" else "-",
+                label=f"{m.name} (test MAE {m.test['mae'][step - 1]:.3g})",
+            )
+        ax.set_title(
+            f"{task.name}: {step}-step-ahead forecast, last {k} test origins "
+            "(x = forecast origin)"
+        )
+        ax.set_ylabel(task.unit)
+        ax.legend(loc="upper left", fontsize=8, ncol=2)
+        ax.grid(alpha=0.3)
+    return _save(fig, path)
+
+
+def _horizon_plot(tr: TaskResult, path: Path) -> Path:
+    task = tr.task
+    fig, ax = plt.subplots(figsize=(8, 4))
+    models = sorted(tr.models, key=_mean_mae)
+    if task.horizon == 1:
+        names = [m.name for m in models]
+        values = [m.test["mae"][0] for m in models]
+        colors = [
+            "tab:blue"
+            if m.kind == "network"
+            else "0.6"
+            if m.kind == "baseline"
+            else "0.3"
+            for m in models
+        ]
+        ax.barh(names[::-1], values[::-1], color=colors[::-1])
+        ax.set_xlabel(f"test MAE ({task.unit})")
+        ax.set_title(f"{task.name}: test MAE per model (blue: networks)")
+    else:
+        steps = np.arange(1, task.horizon + 1)
+        for m in models:
+            ax.plot(
+                steps,
+                m.test["mae"],
+                marker="o" if m.kind == "network" else None,
+                ms=3,
+                lw=2.0 if m.kind != "baseline" else 1.0,
+                ls="--" if m.kind == "reference" else "-",
+                label=m.name,
+            )
+        ax.set_xlabel("horizon step")
+        ax.set_ylabel(f"test MAE ({task.unit})")
+        ax.set_title(f"{task.name}: test error by horizon step")
+        ax.legend(fontsize=8, ncol=2)
+    ax.grid(alpha=0.3)
+    return _save(fig, path)
+
+
+def _loss_plot(tr: TaskResult, path: Path) -> Path | None:
+    nets = [m for m in tr.models if m.history]
+    if not nets:
+        return None
+    fig, axes = plt.subplots(
+        1, len(nets), figsize=(3.6 * len(nets), 3.2), squeeze=False
+    )
+    for ax, m in zip(axes[0], nets, strict=True):
+        epochs = [h["epoch"] for h in m.history]
+        ax.plot(epochs, [h["train_loss"] for h in m.history], label="train")
+        valid = [h["valid_loss"] for h in m.history]
+        if not np.all(np.isnan(valid)):
+            ax.plot(epochs, valid, label="validation (newest 15 %)")
+        params = ", ".join(f"{k}={v}" for k, v in m.best_params.items())
+        ax.set_title(f"{m.name}: {params}", fontsize=8)
+        ax.set_xlabel("epoch")
+        ax.set_ylabel("loss (scaled target)" if tr.task.kind == "forecast" else "loss")
+        ax.legend(fontsize=7)
+        ax.grid(alpha=0.3)
+    fig.suptitle(
+        f"{tr.task.name}: training curves of the grid-search winners", fontsize=9
+    )
+    return _save(fig, path)
+
+
+def _accuracy_plot(tr: TaskResult, path: Path) -> Path:
+    models = sorted(tr.models, key=lambda m: m.test["accuracy"])
+    fig, ax = plt.subplots(figsize=(7, 3.5))
+    colors = ["tab:blue" if m.kind == "network" else "0.6" for m in models]
+    ax.barh(
+        [m.name for m in models], [m.test["accuracy"] for m in models], color=colors
+    )
+    published = tr.data.get("published", {}).get("1nn_euclidean")
+    if published is not None:
+        ax.axvline(published, color="tab:red", ls="--", lw=1, label="published 1-NN")
+        ax.legend(fontsize=8, loc="lower right")
+    ax.set_xlim(0, 1)
+    ax.set_xlabel("test accuracy (official split)")
+    ax.set_title(f"{tr.task.name}: test accuracy (blue: networks)")
+    ax.grid(alpha=0.3, axis="x")
+    return _save(fig, path)
+
+
+def task_figures(tr: TaskResult, out: Path) -> dict[str, Path]:
+    """Draw the figures of one task into ``out``.
+
+    Parameters
+    ----------
+    tr : TaskResult
+    out : pathlib.Path
+        Existing folder.
+
+    Returns
+    -------
+    dict
+        Figure kind (``"forecast"``, ``"horizon"``, ``"loss"``,
+        ``"accuracy"``) -> path of the PNG file.
+    """
+    name = tr.task.name
+    figures: dict[str, Path] = {}
+    if tr.task.kind == "forecast":
+        figures["forecast"] = _forecast_plot(tr, out / f"{name}_forecast.png")
+        figures["horizon"] = _horizon_plot(tr, out / f"{name}_error_by_step.png")
+    else:
+        figures["accuracy"] = _accuracy_plot(tr, out / f"{name}_accuracy.png")
+    loss = _loss_plot(tr, out / f"{name}_loss_curves.png")
+    if loss is not None:
+        figures["loss"] = loss
+    return figures

@@ -1,0 +1,555 @@
+"""Model specifications of the benchmark: pipelines and their search grids.
+
+Every model of a task is a :class:`ModelSpec`: a name, a kind (``"network"``,
+``"baseline"`` or ``"reference"``), a scikit-learn estimator (usually a
+:class:`~sklearn.pipeline.Pipeline`) and a parameter grid for
+:class:`~sklearn.model_selection.GridSearchCV`.
+
+All forecasting models receive the *same* windows: the task builds windows of
+the longest lookback it needs, and :class:`LastSteps` (the first step of
+every pipeline) keeps the newest ``lookback`` time steps of each window. The
+lookback is then an ordinary hyperparameter (``last__lookback``) of the grid
+search, and every lookback is evaluated on exactly the same forecast origins.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from sklearn.base import BaseEstimator, RegressorMixin, TransformerMixin, clone
+from sklearn.dummy import DummyClassifier
+from sklearn.linear_model import LogisticRegression, Ridge
+from sklearn.neighbors import KNeighborsClassifier
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.utils.validation import check_is_fitted
+
+import skseq
+from skseq.baselines import (
+    ARIMARegressor,
+    DriftRegressor,
+    ExponentialSmoothingRegressor,
+    MeanRegressor,
+    NaiveRegressor,
+    SeasonalNaiveRegressor,
+)
+from skseq.windows import FlattenWindows, SequenceScaler
+
+__all__ = [
+    "CELLS",
+    "DeltaRegressor",
+    "LastSteps",
+    "ModelSpec",
+    "ZeroForecastRegressor",
+    "classification_models",
+    "forecast_models",
+    "network_names",
+]
+
+#: Recurrent cells benchmarked, in report order.
+CELLS: tuple[str, ...] = ("rnn", "lstm", "gru")
+
+
+class LastSteps(TransformerMixin, BaseEstimator):
+    """Keep the newest ``lookback`` time steps of every window.
+
+    Put first in a pipeline, it turns the lookback into a hyperparameter that
+    :class:`~sklearn.model_selection.GridSearchCV` can search while every
+    candidate sees the same samples. Slicing keeps a view: nothing is copied.
+
+    Parameters
+    ----------
+    lookback : int or None, default=None
+        Time steps to keep; None keeps the whole window.
+
+    Attributes
+    ----------
+    n_timesteps_in_ : int
+        Length of the windows seen in ``fit``.
+    """
+
+    def __init__(self, lookback: int | None = None):
+        self.lookback = lookback
+
+    def _steps(self, n_timesteps: int) -> int:
+        if self.lookback is None:
+            return n_timesteps
+        lookback = self.lookback
+        if isinstance(lookback, bool) or not isinstance(lookback, (int, np.integer)):
+            raise TypeError(f"lookback must be an int >= 1 or None, got {lookback!r}.")
+        if not 1 <= lookback <= n_timesteps:
+            raise ValueError(
+                f"lookback={lookback} must be between 1 and the window length "
+                f"{n_timesteps}."
+            )
+        return int(lookback)
+
+    def fit(self, X: Any, y: Any = None) -> LastSteps:
+        """Check the lookback against the window length.
+
+        Parameters
+        ----------
+        X : ndarray of shape (n_samples, n_timesteps, n_features) or (n_samples, n_timesteps)
+            Windows, oldest time step first.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : LastSteps
+        """
+        X = np.asarray(X)
+        if X.ndim not in (2, 3):
+            raise ValueError(f"LastSteps expects 2-D or 3-D windows, got {X.ndim}-D.")
+        self._steps(X.shape[1])
+        self.n_timesteps_in_ = X.shape[1]
+        return self
+
+    def transform(self, X: Any) -> np.ndarray:
+        """Return ``X[:, -lookback:]`` (a view).
+
+        Parameters
+        ----------
+        X : ndarray of shape (n_samples, n_timesteps, n_features) or (n_samples, n_timesteps)
+            Windows.
+
+        Returns
+        -------
+        ndarray of shape (n_samples, lookback, n_features) or (n_samples, lookback)
+        """
+        check_is_fitted(self, "n_timesteps_in_")
+        X = np.asarray(X)
+        return X[:, X.shape[1] - self._steps(X.shape[1]) :]
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = True
+        tags.input_tags.three_d_array = True
+        return tags
+
+
+class ZeroForecastRegressor(RegressorMixin, BaseEstimator):
+    """Forecast zero for every step: the random walk, for return targets.
+
+    When the target is a return (the change of a log price), the random walk
+    on the price, "tomorrow's price is today's", forecasts a return of 0.
+    :class:`skseq.baselines.NaiveRegressor` on return windows forecasts
+    *yesterday's return* instead, which is a different (and worse) model.
+
+    Attributes
+    ----------
+    n_outputs_ : int
+        Number of columns of ``y`` (0 for 1-D ``y``).
+    """
+
+    def fit(self, X: Any, y: Any) -> ZeroForecastRegressor:
+        """Record the shape of ``y``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, ...)
+            Ignored except for its length.
+        y : array-like of shape (n_samples,) or (n_samples, horizon)
+            Targets.
+
+        Returns
+        -------
+        self : ZeroForecastRegressor
+        """
+        y = np.asarray(y)
+        if len(y) != len(X):
+            raise ValueError(f"X has {len(X)} samples but y has {len(y)}.")
+        self.n_outputs_ = 0 if y.ndim == 1 else int(y.shape[1])
+        return self
+
+    def predict(self, X: Any) -> np.ndarray:
+        """Zeros, in the shape of ``y`` seen in ``fit``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, ...)
+            Only its length is used.
+
+        Returns
+        -------
+        ndarray of shape (n_samples,) or (n_samples, horizon)
+        """
+        check_is_fitted(self, "n_outputs_")
+        n = len(X)
+        return np.zeros(n) if self.n_outputs_ == 0 else np.zeros((n, self.n_outputs_))
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = True
+        tags.input_tags.three_d_array = True
+        tags.target_tags.multi_output = True
+        return tags
+
+
+class DeltaRegressor(RegressorMixin, BaseEstimator):
+    """Learn the change from the last observed value instead of the level.
+
+    ``fit`` trains ``regressor`` on ``y - X[:, -1, target_index]`` (every
+    horizon step minus the last observed target value of the window) and
+    ``predict`` adds that value back. A network then forecasts departures
+    from the random walk, and levels outside the training range (a winter
+    test period after a summer training period) do not have to be
+    extrapolated by saturating units.
+
+    Parameters
+    ----------
+    regressor : estimator
+        Regressor (or pipeline) fitted on the changes; it receives ``X``
+        unchanged, so a scaler inside it is fitted as usual.
+    target_index : int, default=0
+        Feature column of the windows that holds the target series.
+
+    Attributes
+    ----------
+    regressor_ : estimator
+        The fitted clone of ``regressor``.
+    """
+
+    def __init__(self, regressor: Any, target_index: int = 0):
+        self.regressor = regressor
+        self.target_index = target_index
+
+    def _last(self, X: Any) -> np.ndarray:
+        X = np.asarray(X)
+        last = X[:, -1, self.target_index] if X.ndim == 3 else X[:, -1]
+        return np.asarray(last, dtype=np.float64)
+
+    def fit(self, X: Any, y: Any) -> DeltaRegressor:
+        """Fit ``regressor`` on ``y`` minus the last observed target value.
+
+        Parameters
+        ----------
+        X : ndarray of shape (n_samples, n_timesteps, n_features)
+            Windows; their last row must be observed (no NaN).
+        y : array-like of shape (n_samples,) or (n_samples, horizon)
+            Targets, in the units of the target column of ``X``.
+
+        Returns
+        -------
+        self : DeltaRegressor
+        """
+        y = np.asarray(y, dtype=np.float64)
+        last = self._last(X)
+        delta = y - (last if y.ndim == 1 else last[:, None])
+        self.regressor_ = clone(self.regressor).fit(X, delta)
+        return self
+
+    def predict(self, X: Any) -> np.ndarray:
+        """Forecast the change and add the last observed value back.
+
+        Parameters
+        ----------
+        X : ndarray of shape (n_samples, n_timesteps, n_features)
+            Windows.
+
+        Returns
+        -------
+        ndarray of shape (n_samples,) or (n_samples, horizon)
+        """
+        check_is_fitted(self, "regressor_")
+        pred = np.asarray(self.regressor_.predict(X), dtype=np.float64)
+        last = self._last(X)
+        return pred + (last if pred.ndim == 1 else last[:, None])
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.three_d_array = True
+        tags.target_tags.multi_output = True
+        return tags
+
+
+@dataclass
+class ModelSpec:
+    """One model of a benchmark task.
+
+    Attributes
+    ----------
+    name : str
+        Short name used in tables, the CSV and ``--models``.
+    kind : {"network", "baseline", "reference"}
+        ``"reference"`` is the forecast the others are tested against
+        (the random walk), and is always run.
+    estimator : estimator
+        Unfitted scikit-learn estimator or pipeline.
+    param_grid : dict
+        Grid for ``GridSearchCV`` (``{}``: a single candidate).
+    description : str
+        One line for the report.
+    """
+
+    name: str
+    kind: str
+    estimator: Any
+    param_grid: dict[str, list[Any]] = field(default_factory=dict)
+    description: str = ""
+
+
+def network_names() -> list[str]:
+    """Names of the recurrent models available in this installation.
+
+    Returns
+    -------
+    list of str
+        ``["rnn", "lstm", "gru"]``, plus ``"seq2seq"`` when
+        ``skseq.Seq2SeqRegressor`` exists.
+    """
+    names = list(CELLS)
+    if hasattr(skseq, "Seq2SeqRegressor"):
+        names.append("seq2seq")
+    return names
+
+
+def _network_params(budget: Any, seed: int) -> dict[str, Any]:
+    return {
+        "max_epochs": budget.max_epochs,
+        "batch_size": budget.batch_size,
+        "lr": budget.lr,
+        "early_stopping": True,
+        "validation_fraction": 0.15,
+        "patience": budget.patience,
+        "random_state": seed,
+    }
+
+
+def forecast_models(task: Any, budget: Any, seed: int) -> list[ModelSpec]:
+    """All models of a forecasting task, networks first.
+
+    Parameters
+    ----------
+    task : ForecastTask
+        The task (lookbacks, season, ARIMA order, target kind...).
+    budget : Budget
+        Epochs, grid sizes and folds of the run mode.
+    seed : int
+        Seed of every network.
+
+    Returns
+    -------
+    list of ModelSpec
+    """
+    lookbacks = budget.lookbacks(task)
+    longest = task.max_lookback(budget)
+    net_grid: dict[str, list[Any]] = {
+        "last__lookback": lookbacks,
+        "model__hidden_size": list(budget.hidden_sizes),
+    }
+    if len(budget.num_layers) > 1:
+        net_grid["model__num_layers"] = list(budget.num_layers)
+    specs: list[ModelSpec] = []
+    delta = not task.returns
+    for cell in CELLS:
+        est = Pipeline(
+            [
+                ("last", LastSteps(lookbacks[0])),
+                ("scale", SequenceScaler()),
+                (
+                    "model",
+                    skseq.RecurrentRegressor(
+                        cell=cell, **_network_params(budget, seed)
+                    ),
+                ),
+            ]
+        )
+        specs.append(
+            _maybe_delta(
+                ModelSpec(
+                    cell,
+                    "network",
+                    est,
+                    dict(net_grid),
+                    f"{cell.upper()} seq2vec network, direct multi-step head",
+                ),
+                delta,
+                task.target_position,
+            )
+        )
+    if hasattr(skseq, "Seq2SeqRegressor"):
+        specs.append(
+            _maybe_delta(
+                _seq2seq_spec(lookbacks, budget, seed), delta, task.target_position
+            )
+        )
+
+    def full(est: Any) -> Pipeline:
+        return Pipeline([("last", LastSteps(longest)), ("model", est)])
+
+    t = task.target_position
+    if task.returns:
+        specs.append(
+            ModelSpec(
+                "random-walk",
+                "reference",
+                full(ZeroForecastRegressor()),
+                {},
+                "random walk on the price: every future return is 0",
+            )
+        )
+        naive_kind, naive_desc = "baseline", "repeat the last return"
+    else:
+        naive_kind, naive_desc = "reference", "random walk: repeat the last value"
+    specs += [
+        ModelSpec(
+            "naive", naive_kind, full(NaiveRegressor(target_index=t)), {}, naive_desc
+        ),
+        ModelSpec(
+            "seasonal-naive",
+            "baseline",
+            full(SeasonalNaiveRegressor(season=task.season, target_index=t)),
+            {},
+            f"value one season ({task.season} steps) back",
+        ),
+        ModelSpec(
+            "drift",
+            "baseline",
+            full(DriftRegressor(target_index=t)),
+            {},
+            "last value plus the window's average change",
+        ),
+        ModelSpec(
+            "mean", "baseline", full(MeanRegressor(target_index=t)), {}, "window mean"
+        ),
+        ModelSpec(
+            "arima",
+            "baseline",
+            full(ARIMARegressor(order=task.arima_order, target_index=t)),
+            {},
+            f"ARIMA{task.arima_order} fitted on the training series",
+        ),
+        ModelSpec(
+            "ets",
+            "baseline",
+            full(ExponentialSmoothingRegressor(target_index=t, **task.ets_params)),
+            {},
+            "exponential smoothing "
+            + (", ".join(f"{k}={v}" for k, v in task.ets_params.items()) or "(simple)"),
+        ),
+        ModelSpec(
+            "ridge",
+            "baseline",
+            Pipeline(
+                [
+                    ("last", LastSteps(lookbacks[0])),
+                    ("flat", FlattenWindows()),
+                    ("scale", StandardScaler()),
+                    ("model", Ridge()),
+                ]
+            ),
+            {"last__lookback": lookbacks, "model__alpha": list(budget.ridge_alphas)},
+            "ridge regression on the flattened windows (all features, all lags)",
+        ),
+    ]
+    return specs
+
+
+def _maybe_delta(spec: ModelSpec, delta: bool, target_index: int) -> ModelSpec:
+    """Wrap a network in :class:`DeltaRegressor` for level targets."""
+    if not delta:
+        return spec
+    return ModelSpec(
+        spec.name,
+        spec.kind,
+        DeltaRegressor(spec.estimator, target_index=target_index),
+        {f"regressor__{k}": v for k, v in spec.param_grid.items()},
+        spec.description + "; learns the change from the last observed value",
+    )
+
+
+def _seq2seq_spec(lookbacks: list[int], budget: Any, seed: int) -> ModelSpec:
+    """The encoder-decoder regressor, when the installed skseq has one."""
+    cls = skseq.Seq2SeqRegressor
+    params = _network_params(budget, seed)
+    accepted = cls().get_params()
+    params = {k: v for k, v in params.items() if k in accepted}
+    est = Pipeline(
+        [
+            ("last", LastSteps(lookbacks[0])),
+            ("scale", SequenceScaler()),
+            ("model", cls(**params)),
+        ]
+    )
+    grid: dict[str, list[Any]] = {"last__lookback": lookbacks}
+    if "hidden_size" in accepted:
+        grid["model__hidden_size"] = list(budget.hidden_sizes)
+    return ModelSpec(
+        "seq2seq", "network", est, grid, "encoder-decoder (seq2seq) network, LSTM cells"
+    )
+
+
+def classification_models(budget: Any, seed: int) -> list[ModelSpec]:
+    """Models of a sequence-classification task, networks first.
+
+    Parameters
+    ----------
+    budget : Budget
+        Epochs and grid sizes of the run mode.
+    seed : int
+        Seed of every network.
+
+    Returns
+    -------
+    list of ModelSpec
+    """
+    specs = []
+    for cell in CELLS:
+        est = Pipeline(
+            [
+                ("scale", SequenceScaler()),
+                (
+                    "model",
+                    skseq.RecurrentClassifier(
+                        cell=cell,
+                        max_epochs=budget.clf_epochs,
+                        batch_size=16,
+                        lr=budget.clf_lr,
+                        random_state=seed,
+                    ),
+                ),
+            ]
+        )
+        specs.append(
+            ModelSpec(
+                cell,
+                "network",
+                est,
+                {"model__hidden_size": list(budget.hidden_sizes)},
+                f"{cell.upper()} seq2vec classifier",
+            )
+        )
+
+    def flat(*steps: Any) -> Pipeline:
+        return Pipeline([("flat", FlattenWindows()), *steps])
+
+    specs += [
+        ModelSpec(
+            "majority",
+            "reference",
+            flat(("model", DummyClassifier(strategy="most_frequent"))),
+            {},
+            "always the most frequent training class",
+        ),
+        ModelSpec(
+            "1nn",
+            "baseline",
+            flat(("model", KNeighborsClassifier(n_neighbors=1))),
+            {},
+            "1-nearest neighbour, Euclidean distance on the raw series",
+        ),
+        ModelSpec(
+            "logistic",
+            "baseline",
+            flat(
+                ("scale", StandardScaler()),
+                ("model", LogisticRegression(max_iter=2000)),
+            ),
+            {"model__C": [0.1, 1.0, 10.0]},
+            "logistic regression on the flattened, standardised series",
+        ),
+    ]
+    return specs

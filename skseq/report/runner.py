@@ -1,0 +1,810 @@
+"""Run the benchmark: grid searches on the training period, scores on the test period.
+
+For a forecasting task:
+
+1. The frame becomes forecast origins with :func:`skseq.make_supervised`:
+   one window of the longest lookback per origin (full windows only) and one
+   target column per horizon step.
+2. The newest ``test_fraction`` of the origins is the test period. Between
+   the last training origin and the first test origin ``horizon - 1``
+   origins are left out, so that no training target lies in the test period.
+3. Every model is a :class:`~sklearn.model_selection.GridSearchCV` over its
+   grid on the training period, with the same
+   :class:`skseq.model_selection.TimeSeriesWindowSplit` folds for all models
+   (scored by MAE averaged over the steps), then refitted on the whole
+   training period.
+4. The refitted models forecast the test period once; MAE, RMSE, MASE and
+   directional accuracy are computed per step, and every model's absolute
+   errors are compared with the random walk's by a Diebold-Mariano test.
+
+For a classification task the grid search uses stratified folds of the
+official training split and the scores are those of the official test split.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import platform
+import sys
+import time
+import warnings
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import torch
+from joblib import parallel_config
+from sklearn.metrics import accuracy_score, balanced_accuracy_score, f1_score
+from sklearn.model_selection import GridSearchCV, StratifiedKFold
+
+from skseq.datasets import REFERENCE_ACCURACIES, load_classification
+from skseq.metrics import diebold_mariano, directional_accuracy, mae, mase, rmse
+from skseq.model_selection import TimeSeriesWindowSplit
+from skseq.windows import make_supervised
+
+from .models import ModelSpec, classification_models, forecast_models
+from .tasks import BUDGETS, TASKS, Budget, ClassificationTask, ForecastTask
+
+__all__ = [
+    "BenchmarkConfig",
+    "BenchmarkResult",
+    "ModelResult",
+    "Progress",
+    "TaskResult",
+    "environment",
+    "run_benchmark",
+]
+
+
+# --------------------------------------------------------------------- config
+
+
+@dataclass
+class BenchmarkConfig:
+    """Settings of one benchmark run.
+
+    Attributes
+    ----------
+    tasks : list of str
+        Task names (see :data:`skseq.report.tasks.TASKS`).
+    models : list of str or None
+        Model names or groups to run (None: all). The reference forecast of
+        each task (random walk, majority class) always runs.
+    mode : str
+        Budget name: ``"smoke"``, ``"quick"``, ``"default"`` or ``"full"``.
+    seed : int
+        Seed of the networks and of the classification folds.
+    n_jobs : int
+        Parallel fits inside each grid search (joblib, loky processes).
+    threads : int
+        Torch threads of the main process; workers use 1 thread each.
+    ticker : str
+        Ticker of the stock task (bundled snapshot).
+    verbose : int
+        0: silent; 1: one line per model; 2: also one line per fit.
+    command : str
+        The command line, for the report.
+    """
+
+    tasks: list[str]
+    models: list[str] | None = None
+    mode: str = "default"
+    seed: int = 0
+    n_jobs: int = 1
+    threads: int = 1
+    ticker: str = "AAPL"
+    verbose: int = 2
+    command: str = ""
+
+    @property
+    def budget(self) -> Budget:
+        """The :class:`Budget` of :attr:`mode`."""
+        return BUDGETS[self.mode]
+
+
+# -------------------------------------------------------------------- results
+
+
+@dataclass
+class ModelResult:
+    """Everything measured for one model on one task.
+
+    Attributes
+    ----------
+    name, kind, description : str
+        As in :class:`skseq.report.models.ModelSpec`.
+    best_params : dict
+        Grid-search winner (``{}`` for a single candidate).
+    cv_score : float
+        Mean cross-validated score of the winner: MAE (forecasting) or
+        accuracy (classification).
+    cv_fold_scores : list of float
+        The winner's score on each fold.
+    n_candidates : int
+        Candidates in the grid.
+    search_time : float
+        Seconds for the whole grid search, refit included.
+    refit_time : float
+        Seconds to refit the winner on the whole training period.
+    test : dict
+        Metric name -> ndarray of one value per horizon step (forecasting) or
+        a float (classification).
+    dm : dict
+        ``{"pvalue": ndarray, "statistic": ndarray}`` per step against the
+        reference (NaN for the reference itself).
+    predictions : ndarray
+        Test-period predictions, shape (n_test, horizon) or (n_test,).
+    history : list of dict or None
+        Per-epoch ``train_loss`` / ``valid_loss`` of a network's refit.
+    warnings : dict
+        Warning category name -> count, raised during the search.
+    """
+
+    name: str
+    kind: str
+    description: str
+    best_params: dict[str, Any]
+    cv_score: float
+    cv_fold_scores: list[float]
+    n_candidates: int
+    search_time: float
+    refit_time: float
+    test: dict[str, Any]
+    predictions: np.ndarray
+    dm: dict[str, np.ndarray] = field(default_factory=dict)
+    history: list[dict[str, float]] | None = None
+    warnings: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class TaskResult:
+    """Results of one task.
+
+    Attributes
+    ----------
+    task : ForecastTask or ClassificationTask
+    models : list of ModelResult
+    reference : str
+        Name of the reference model (random walk / majority class).
+    data : dict
+        Description of the data: source, ranges, sizes, folds.
+    y_test : ndarray
+        Test targets, (n_test, horizon) for forecasting, (n_test,) labels for
+        classification.
+    origins_test : Index or None
+        Forecast origins of the test period.
+    y_last_test : ndarray or None
+        Last observed target at each test origin.
+    elapsed : float
+        Seconds spent on the task.
+    """
+
+    task: ForecastTask | ClassificationTask
+    models: list[ModelResult]
+    reference: str
+    data: dict[str, Any]
+    y_test: np.ndarray
+    origins_test: Any = None
+    y_last_test: np.ndarray | None = None
+    elapsed: float = 0.0
+
+    def model(self, name: str) -> ModelResult:
+        """The result of the model called ``name``.
+
+        Parameters
+        ----------
+        name : str
+
+        Returns
+        -------
+        ModelResult
+        """
+        for result in self.models:
+            if result.name == name:
+                return result
+        raise KeyError(name)
+
+
+@dataclass
+class BenchmarkResult:
+    """Results of a whole run.
+
+    Attributes
+    ----------
+    config : BenchmarkConfig
+    tasks : list of TaskResult
+    elapsed : float
+        Seconds for the whole run.
+    started : str
+        Start time (local, ISO format).
+    environment : dict
+        Versions, machine and thread settings.
+    """
+
+    config: BenchmarkConfig
+    tasks: list[TaskResult]
+    elapsed: float
+    started: str
+    environment: dict[str, Any]
+
+
+# ------------------------------------------------------------------- progress
+
+
+class Progress:
+    """Progress lines on stderr, each with the elapsed time.
+
+    Parameters
+    ----------
+    verbose : int
+        0 prints nothing.
+    start : float or None
+        ``time.time()`` of the start of the run (default: now).
+    """
+
+    def __init__(self, verbose: int = 1, start: float | None = None):
+        self.verbose = verbose
+        self.start = time.time() if start is None else start
+
+    def elapsed(self) -> float:
+        """Seconds since the start of the run."""
+        return time.time() - self.start
+
+    def __call__(self, message: str, level: int = 1) -> None:
+        """Print ``message`` if ``verbose >= level``.
+
+        Parameters
+        ----------
+        message : str
+        level : int, default=1
+        """
+        if self.verbose >= level:
+            print(f"[{self.elapsed():7.1f}s] {message}", file=sys.stderr, flush=True)
+
+
+class _ProgressScorer:
+    """GridSearchCV scorer: MAE (negated) or accuracy, printing one line per fit.
+
+    Runs inside joblib workers too (their stderr is the parent's), so it
+    carries the start time of the run instead of a shared counter.
+    """
+
+    def __init__(
+        self, metric: str, label: str, keys: list[str], start: float, verbose: int
+    ):
+        self.metric = metric
+        self.label = label
+        self.keys = keys
+        self.start = start
+        self.verbose = verbose
+
+    def __call__(self, estimator: Any, X: Any, y: Any) -> float:
+        pred = estimator.predict(X)
+        if self.metric == "accuracy":
+            score = float(accuracy_score(y, pred))
+            shown = f"accuracy {score:.3f}"
+        else:
+            score = -float(mae(y, pred))
+            shown = f"MAE {-score:.4g}"
+        if self.verbose >= 2:
+            params = estimator.get_params()
+            text = " ".join(f"{key.split('__')[-1]}={params[key]}" for key in self.keys)
+            elapsed = time.time() - self.start
+            print(
+                f"[{elapsed:7.1f}s]     {self.label} fit {text or '(no grid)'}: "
+                f"fold of {len(y)} -> {shown}",
+                file=sys.stderr,
+                flush=True,
+            )
+        return score
+
+
+# ---------------------------------------------------------------- environment
+
+
+def environment(config: BenchmarkConfig) -> dict[str, Any]:
+    """Versions, machine and thread settings, for the report.
+
+    Parameters
+    ----------
+    config : BenchmarkConfig
+
+    Returns
+    -------
+    dict
+    """
+    import joblib
+    import matplotlib
+    import sklearn
+    import skorch
+    import statsmodels
+
+    import skseq
+
+    return {
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "processor": platform.processor() or platform.machine(),
+        "cpu_count": joblib.cpu_count(),
+        "torch_threads_main": config.threads,
+        "torch_threads_workers": 1 if config.n_jobs != 1 else None,
+        "n_jobs": config.n_jobs,
+        "skseq": skseq.__version__,
+        "torch": torch.__version__,
+        "skorch": skorch.__version__,
+        "scikit-learn": sklearn.__version__,
+        "numpy": np.__version__,
+        "pandas": pd.__version__,
+        "statsmodels": statsmodels.__version__,
+        "matplotlib": matplotlib.__version__,
+    }
+
+
+@contextlib.contextmanager
+def _torch_threads(n: int) -> Iterator[None]:
+    previous = torch.get_num_threads()
+    torch.set_num_threads(max(1, int(n)))
+    try:
+        yield
+    finally:
+        torch.set_num_threads(previous)
+
+
+# ------------------------------------------------------------- model filters
+
+#: Names accepted by ``--models`` that stand for several models.
+MODEL_GROUPS: dict[str, tuple[str, ...]] = {
+    "networks": ("rnn", "lstm", "gru", "seq2seq"),
+    "baselines": (
+        "naive",
+        "seasonal-naive",
+        "drift",
+        "mean",
+        "arima",
+        "ets",
+        "ridge",
+        "1nn",
+        "logistic",
+    ),
+}
+
+#: Every model name (``--models``); the references always run.
+MODEL_NAMES: tuple[str, ...] = (
+    "rnn",
+    "lstm",
+    "gru",
+    "seq2seq",
+    "random-walk",
+    "naive",
+    "seasonal-naive",
+    "drift",
+    "mean",
+    "arima",
+    "ets",
+    "ridge",
+    "majority",
+    "1nn",
+    "logistic",
+)
+
+
+def resolve_models(names: list[str] | None) -> list[str] | None:
+    """Expand model and group names.
+
+    Parameters
+    ----------
+    names : list of str or None
+        Model names (:data:`MODEL_NAMES`) or groups (:data:`MODEL_GROUPS`);
+        None means every model.
+
+    Returns
+    -------
+    list of str or None
+
+    Raises
+    ------
+    ValueError
+        For an unknown name; the message lists the valid ones.
+    """
+    if not names:
+        return None
+    out: list[str] = []
+    for raw in names:
+        name = raw.strip().lower()
+        if name in MODEL_GROUPS:
+            out += [n for n in MODEL_GROUPS[name] if n not in out]
+        elif name in MODEL_NAMES:
+            if name not in out:
+                out.append(name)
+        else:
+            raise ValueError(
+                f"unknown model {raw!r}; choose from {', '.join(MODEL_NAMES)} or "
+                f"groups {', '.join(MODEL_GROUPS)}"
+            )
+    return out
+
+
+def _select(specs: list[ModelSpec], models: list[str] | None) -> list[ModelSpec]:
+    if models is None:
+        return specs
+    return [s for s in specs if s.kind == "reference" or s.name in models]
+
+
+# ---------------------------------------------------------------- searching
+
+
+def _as_2d(a: Any) -> np.ndarray:
+    a = np.asarray(a)
+    return a[:, None] if a.ndim == 1 else a
+
+
+def _search(
+    spec: ModelSpec,
+    X: Any,
+    y: Any,
+    cv: Any,
+    metric: str,
+    label: str,
+    config: BenchmarkConfig,
+    progress: Progress,
+) -> tuple[GridSearchCV, float, dict[str, int]]:
+    grid = spec.param_grid
+    n_candidates = int(np.prod([len(v) for v in grid.values()])) if grid else 1
+    n_folds = cv.get_n_splits()
+    progress(
+        f"  {label}: grid of {n_candidates} candidate(s) x {n_folds} folds = "
+        f"{n_candidates * n_folds} fits, then a refit"
+    )
+    scorer = _ProgressScorer(
+        metric, label, sorted(grid), progress.start, progress.verbose
+    )
+    search = GridSearchCV(
+        spec.estimator,
+        grid,
+        scoring=scorer,
+        cv=cv,
+        refit=True,
+        n_jobs=config.n_jobs,
+        error_score="raise",
+    )
+    t0 = time.perf_counter()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        if config.n_jobs == 1:
+            search.fit(X, y)
+        else:
+            with parallel_config(backend="loky", inner_max_num_threads=1):
+                search.fit(X, y)
+    seconds = time.perf_counter() - t0
+    counts = Counter(w.category.__name__ for w in caught)
+    return search, seconds, dict(counts)
+
+
+def _history(search: GridSearchCV) -> list[dict[str, float]] | None:
+    best = getattr(search.best_estimator_, "regressor_", search.best_estimator_)
+    model = best.named_steps.get("model") if hasattr(best, "named_steps") else best
+    if model is None or not hasattr(model, "net_"):
+        return None
+    rows = []
+    for epoch in model.history_:
+        rows.append(
+            {
+                "epoch": int(epoch["epoch"]),
+                "train_loss": float(epoch.get("train_loss", np.nan)),
+                "valid_loss": float(epoch.get("valid_loss", np.nan)),
+                "dur": float(epoch.get("dur", np.nan)),
+            }
+        )
+    return rows
+
+
+def _fold_scores(search: GridSearchCV, sign: float) -> list[float]:
+    i = search.best_index_
+    n = search.n_splits_
+    return [
+        sign * float(search.cv_results_[f"split{k}_test_score"][i]) for k in range(n)
+    ]
+
+
+# --------------------------------------------------------------- forecasting
+
+
+def _forecast_metrics(
+    task: ForecastTask,
+    yt: np.ndarray,
+    yp: np.ndarray,
+    y_train: np.ndarray,
+    y_last: np.ndarray,
+) -> dict[str, np.ndarray]:
+    raw = "raw_values"
+    out = {
+        "mae": np.atleast_1d(mae(yt, yp, multioutput=raw)),
+        "rmse": np.atleast_1d(rmse(yt, yp, multioutput=raw)),
+        "mase": np.atleast_1d(mase(yt, yp, y_train=y_train, multioutput=raw)),
+    }
+    if task.returns:
+        da = np.atleast_1d(directional_accuracy(yt, yp, multioutput=raw))
+        moves = yp != 0
+    else:
+        da = np.atleast_1d(directional_accuracy(yt, yp, y_last, multioutput=raw))
+        moves = yp != y_last[:, None]
+    # A forecast of "no change" has no direction: the accuracy is undefined.
+    out["directional_accuracy"] = np.where(moves.any(axis=0), da, np.nan)
+    return out
+
+
+def _dm(errors: np.ndarray, ref_errors: np.ndarray) -> dict[str, np.ndarray]:
+    n_steps = errors.shape[1]
+    pvalue = np.full(n_steps, np.nan)
+    statistic = np.full(n_steps, np.nan)
+    for k in range(n_steps):
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                res = diebold_mariano(
+                    errors[:, k], ref_errors[:, k], horizon=k + 1, loss="absolute"
+                )
+        except ValueError:
+            continue
+        pvalue[k], statistic[k] = res.pvalue, res.statistic
+    return {"pvalue": pvalue, "statistic": statistic}
+
+
+def _span(index: Any) -> str:
+    first, last = index[0], index[-1]
+    if isinstance(first, pd.Timestamp):
+        fmt = "%Y-%m-%d %H:%M" if (first.hour or last.hour) else "%Y-%m-%d"
+        return f"{first.strftime(fmt)} to {last.strftime(fmt)}"
+    return f"{first} to {last}"
+
+
+def run_forecast_task(
+    task: ForecastTask, config: BenchmarkConfig, progress: Progress
+) -> TaskResult:
+    """Grid-search and test every model of a forecasting task.
+
+    Parameters
+    ----------
+    task : ForecastTask
+    config : BenchmarkConfig
+    progress : Progress
+
+    Returns
+    -------
+    TaskResult
+    """
+    t_start = time.perf_counter()
+    budget = config.budget
+    frame, info = task.load(
+        {"rows": task.rows.get(budget.rows), "ticker": config.ticker}
+    )
+    lookback = task.max_lookback(budget)
+    X, y, origins = make_supervised(
+        frame,
+        task.target,
+        horizon=task.horizon,
+        lookback=lookback,
+        min_history="full",
+        return_index=True,
+    )
+    y = y.to_numpy()
+    y2 = _as_2d(y)
+    n = len(y2)
+    n_test = int(round(n * task.test_fraction))
+    gap = task.horizon - 1
+    n_train = n - n_test - gap
+    X_train, y_train = X[:n_train], y[:n_train]
+    X_test, y_test = X[n - n_test :], y2[n - n_test :]
+    y_last = np.asarray(X_test[:, -1, task.target_position], dtype=np.float64)
+    cv = TimeSeriesWindowSplit(n_splits=budget.n_splits, horizon=task.horizon)
+    folds = [
+        (origins[tr[0]], origins[tr[-1]], origins[te[0]], origins[te[-1]])
+        for tr, te in cv.split(X_train)
+    ]
+    data = {
+        **info,
+        "rows": f"{len(frame)} rows, {_span(frame.index)}",
+        "window": f"{lookback} steps for the baselines; networks and ridge search "
+        f"lookbacks {budget.lookbacks(task)}",
+        "horizon": task.horizon,
+        "train": f"{n_train} origins, {_span(origins[:n_train])}",
+        "gap": f"{gap} origin(s) left out between training and test",
+        "test": f"{n_test} origins, {_span(origins[n - n_test :])}",
+        "folds": f"{budget.n_splits} expanding TimeSeriesWindowSplit folds on the "
+        "training period; test folds: "
+        + "; ".join(f"{_span([a, b])}" for _, _, a, b in folds),
+    }
+    progress(
+        f"task {task.name}: {task.title} | train {n_train}, test {n_test} origins, "
+        f"horizon {task.horizon}"
+    )
+    specs = _select(forecast_models(task, budget, config.seed), config.models)
+    results: list[ModelResult] = []
+    for i, spec in enumerate(specs, 1):
+        label = f"{task.name} [{i}/{len(specs)}] {spec.name}"
+        search, seconds, caught = _search(
+            spec, X_train, y_train, cv, "mae", label, config, progress
+        )
+        with _torch_threads(config.threads):
+            pred = _as_2d(search.predict(X_test))
+        test = _forecast_metrics(task, y_test, pred, _as_2d(y_train), y_last)
+        result = ModelResult(
+            name=spec.name,
+            kind=spec.kind,
+            description=spec.description,
+            best_params=_short_params(search.best_params_),
+            cv_score=-float(search.best_score_),
+            cv_fold_scores=_fold_scores(search, -1.0),
+            n_candidates=len(search.cv_results_["params"]),
+            search_time=seconds,
+            refit_time=float(search.refit_time_),
+            test=test,
+            predictions=pred,
+            history=_history(search),
+            warnings=caught,
+        )
+        results.append(result)
+        progress(
+            f"  {label}: done in {seconds:.1f}s; CV MAE {result.cv_score:.4g}, "
+            f"test MAE {np.mean(test['mae']):.4g}"
+            + (f"; best {result.best_params}" if result.best_params else "")
+        )
+    reference = next(r.name for r in results if r.kind == "reference")
+    ref_errors = (
+        y_test - results[[r.name for r in results].index(reference)].predictions
+    )
+    for result in results:
+        if result.name == reference:
+            nan = np.full(task.horizon, np.nan)
+            result.dm = {"pvalue": nan, "statistic": nan.copy()}
+        else:
+            result.dm = _dm(y_test - result.predictions, ref_errors)
+    elapsed = time.perf_counter() - t_start
+    progress(f"task {task.name}: finished in {elapsed:.1f}s")
+    return TaskResult(
+        task=task,
+        models=results,
+        reference=reference,
+        data=data,
+        y_test=y_test,
+        origins_test=origins[n - n_test :],
+        y_last_test=y_last,
+        elapsed=elapsed,
+    )
+
+
+def _short_params(params: dict[str, Any]) -> dict[str, Any]:
+    return {key.split("__")[-1]: value for key, value in params.items()}
+
+
+# ------------------------------------------------------------ classification
+
+
+def run_classification_task(
+    task: ClassificationTask, config: BenchmarkConfig, progress: Progress
+) -> TaskResult:
+    """Grid-search on the official training split, score on the test split.
+
+    Parameters
+    ----------
+    task : ClassificationTask
+    config : BenchmarkConfig
+    progress : Progress
+
+    Returns
+    -------
+    TaskResult
+    """
+    t_start = time.perf_counter()
+    budget = config.budget
+    X_train, y_train = load_classification(task.dataset, split="train")
+    X_test, y_test = load_classification(task.dataset, split="test")
+    if budget.name == "smoke":
+        X_test, y_test = X_test[:200], y_test[:200]
+    smallest = int(np.unique(y_train, return_counts=True)[1].min())
+    n_folds = max(2, min(budget.clf_folds, smallest))
+    cv = StratifiedKFold(n_splits=n_folds, shuffle=True, random_state=config.seed)
+    classes, counts = np.unique(y_train, return_counts=True)
+    data = {
+        "source": f"bundled UCR archive set {task.dataset} (load_classification), "
+        "official train/test split",
+        "train": f"{len(y_train)} series of {np.shape(X_train)[1]} steps, classes "
+        + ", ".join(f"{c}: {k}" for c, k in zip(classes, counts, strict=True)),
+        "test": f"{len(y_test)} series",
+        "folds": f"{n_folds} stratified shuffled folds of the training split "
+        f"(seed {config.seed})",
+        "published": REFERENCE_ACCURACIES.get(task.dataset, {}),
+    }
+    progress(
+        f"task {task.name}: {task.title} | train {len(y_train)}, test {len(y_test)}"
+    )
+    specs = _select(classification_models(budget, config.seed), config.models)
+    results: list[ModelResult] = []
+    for i, spec in enumerate(specs, 1):
+        label = f"{task.name} [{i}/{len(specs)}] {spec.name}"
+        search, seconds, caught = _search(
+            spec, X_train, y_train, cv, "accuracy", label, config, progress
+        )
+        with _torch_threads(config.threads):
+            pred = np.asarray(search.predict(X_test))
+        test = {
+            "accuracy": float(accuracy_score(y_test, pred)),
+            "balanced_accuracy": float(balanced_accuracy_score(y_test, pred)),
+            "macro_f1": float(f1_score(y_test, pred, average="macro")),
+        }
+        result = ModelResult(
+            name=spec.name,
+            kind=spec.kind,
+            description=spec.description,
+            best_params=_short_params(search.best_params_),
+            cv_score=float(search.best_score_),
+            cv_fold_scores=_fold_scores(search, 1.0),
+            n_candidates=len(search.cv_results_["params"]),
+            search_time=seconds,
+            refit_time=float(search.refit_time_),
+            test=test,
+            predictions=pred,
+            history=_history(search),
+            warnings=caught,
+        )
+        results.append(result)
+        progress(
+            f"  {label}: done in {seconds:.1f}s; CV accuracy {result.cv_score:.3f}, "
+            f"test accuracy {test['accuracy']:.3f}"
+        )
+    reference = next(r.name for r in results if r.kind == "reference")
+    elapsed = time.perf_counter() - t_start
+    progress(f"task {task.name}: finished in {elapsed:.1f}s")
+    return TaskResult(
+        task=task,
+        models=results,
+        reference=reference,
+        data=data,
+        y_test=np.asarray(y_test),
+        elapsed=elapsed,
+    )
+
+
+# ----------------------------------------------------------------------- run
+
+
+def run_benchmark(
+    config: BenchmarkConfig, progress: Progress | None = None
+) -> BenchmarkResult:
+    """Run every task of ``config``.
+
+    Parameters
+    ----------
+    config : BenchmarkConfig
+    progress : Progress, optional
+        Where progress goes (default: stderr, at ``config.verbose``).
+
+    Returns
+    -------
+    BenchmarkResult
+    """
+    progress = progress or Progress(config.verbose)
+    started = pd.Timestamp.now().strftime("%Y-%m-%d %H:%M:%S")
+    t0 = time.perf_counter()
+    progress(
+        f"skseq benchmark ({config.mode} mode): tasks {', '.join(config.tasks)}; "
+        f"seed {config.seed}, n_jobs {config.n_jobs}, torch threads {config.threads}"
+    )
+    results = []
+    with _torch_threads(config.threads):
+        for name in config.tasks:
+            task = TASKS[name]
+            if isinstance(task, ForecastTask):
+                results.append(run_forecast_task(task, config, progress))
+            else:
+                results.append(run_classification_task(task, config, progress))
+    return BenchmarkResult(
+        config=config,
+        tasks=results,
+        elapsed=time.perf_counter() - t0,
+        started=started,
+        environment=environment(config),
+    )
