@@ -1,0 +1,275 @@
+"""Tests of the ``skseq benchmark`` command line and its report.
+
+The runs use the hidden ``--smoke`` mode (tiny networks, 2 epochs, a sliver
+of each series): they check that the pipeline runs end to end and writes
+what it promises, not the quality of the models.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from skseq.cli import main
+from skseq.report.runner import MODEL_NAMES
+from skseq.report.tasks import DEFAULT_TASKS, TASKS, resolve_tasks
+
+NETWORKS = {"rnn", "lstm", "gru"}
+FORECAST_BASELINES = {
+    "naive",
+    "seasonal-naive",
+    "drift",
+    "mean",
+    "arima",
+    "ets",
+    "ridge",
+}
+
+
+@pytest.fixture(scope="module")
+def smoke_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("report")
+    code = main(["benchmark", "--smoke", "--out", str(out), "-qq"])
+    assert code == 0
+    return out
+
+
+def test_smoke_run_writes_every_file(smoke_report: Path) -> None:
+    for name in ("report.md", "report.html", "results.csv", "settings.json"):
+        assert (smoke_report / name).is_file(), name
+    pngs = {p.name for p in smoke_report.glob("*.png")}
+    for task in ("stock", "seattle", "nyc-hourly"):
+        for kind in ("forecast", "error_by_step", "loss_curves"):
+            assert f"{task}_{kind}.png" in pngs
+    assert "italy-power_accuracy.png" in pngs
+    assert "italy-power_loss_curves.png" in pngs
+    for png in smoke_report.glob("*.png"):
+        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_results_csv_is_tidy_and_complete(smoke_report: Path) -> None:
+    results = pd.read_csv(smoke_report / "results.csv")
+    assert list(results.columns) == [
+        "task",
+        "model",
+        "kind",
+        "split",
+        "step",
+        "fold",
+        "metric",
+        "value",
+    ]
+    assert set(results["task"]) == set(DEFAULT_TASKS)
+    for task in ("stock", "seattle", "nyc-hourly"):
+        models = set(results.loc[results["task"] == task, "model"])
+        assert NETWORKS | FORECAST_BASELINES <= models, task
+    assert "random-walk" in set(results.loc[results["task"] == "stock", "model"])
+    clf = set(results.loc[results["task"] == "italy-power", "model"])
+    assert NETWORKS | {"majority", "1nn", "logistic"} <= clf
+
+    test = results[(results["split"] == "test") & (results["metric"] == "mae")]
+    # One MAE per horizon step plus the mean over steps.
+    nyc_lstm = test[(test["task"] == "nyc-hourly") & (test["model"] == "lstm")]
+    assert len(nyc_lstm) == TASKS["nyc-hourly"].horizon + 1
+    metrics = set(results["metric"])
+    assert {
+        "mae",
+        "rmse",
+        "mase",
+        "directional_accuracy",
+        "dm_pvalue",
+        "cv_mae",
+        "accuracy",
+        "search_time_s",
+        "refit_time_s",
+    } <= metrics
+    pvalues = results.loc[results["metric"] == "dm_pvalue", "value"].dropna()
+    assert ((pvalues >= 0) & (pvalues <= 1)).all()
+
+
+def test_report_text(smoke_report: Path) -> None:
+    md = (smoke_report / "report.md").read_text()
+    for task in DEFAULT_TASKS:
+        assert f"## {task}:" in md
+    for name in NETWORKS | FORECAST_BASELINES | {"random-walk", "1nn", "majority"}:
+        assert f"| {name} |" in md, name
+    assert "Winner on the test period" in md
+    assert "random walk" in md
+    assert "Diebold-Mariano" in md
+    assert "grid-search winner" in md
+    assert "skseq benchmark --smoke" in md  # the command
+    assert "seed: 0" in md
+    assert "torch" in md and "scikit-learn" in md
+    assert "![" in md and "stock_forecast.png" in md
+
+
+def test_html_is_self_contained(smoke_report: Path) -> None:
+    page = (smoke_report / "report.html").read_text()
+    n_png = len(list(smoke_report.glob("*.png")))
+    assert page.count("data:image/png;base64,") == n_png
+    assert 'src="http' not in page and '.png"' not in page
+    assert "<table>" in page and "</html>" in page
+
+
+def _numbers(out: Path) -> pd.DataFrame:
+    results = pd.read_csv(out / "results.csv")
+    return results[results["split"] != "train"].reset_index(drop=True)
+
+
+def test_same_seed_same_numbers(tmp_path: Path) -> None:
+    args = ["benchmark", "--smoke", "--tasks", "seattle", "-qq", "--seed", "3"]
+    assert main([*args, "--out", str(tmp_path / "a")]) == 0
+    assert main([*args, "--out", str(tmp_path / "b")]) == 0
+    pd.testing.assert_frame_equal(_numbers(tmp_path / "a"), _numbers(tmp_path / "b"))
+
+
+def test_model_selection_keeps_the_reference(tmp_path: Path) -> None:
+    out = tmp_path / "sel"
+    code = main(
+        [
+            "benchmark",
+            "--smoke",
+            "--tasks",
+            "stock,seattle",
+            "--models",
+            "gru",
+            "ridge",
+            "--out",
+            str(out),
+            "-qq",
+        ]
+    )
+    assert code == 0
+    results = pd.read_csv(out / "results.csv")
+    models = results.groupby("task")["model"].agg(set).to_dict()
+    assert models == {
+        "stock": {"gru", "ridge", "random-walk"},
+        "seattle": {"gru", "ridge", "naive"},
+    }
+
+
+def test_parallel_run(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "par"
+    code = main(
+        [
+            "benchmark",
+            "--smoke",
+            "--tasks",
+            "seattle",
+            "--models",
+            "lstm",
+            "--n-jobs",
+            "2",
+            "--out",
+            str(out),
+            "-q",
+        ]
+    )
+    assert code == 0
+    assert "n_jobs 2" in capsys.readouterr().err
+    assert "1 per joblib worker" in (out / "report.md").read_text()
+
+
+def test_progress_is_printed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(
+        [
+            "benchmark",
+            "--smoke",
+            "--tasks",
+            "italy-power",
+            "--models",
+            "rnn",
+            "--out",
+            str(tmp_path),
+        ]
+    )
+    assert code == 0
+    captured = capsys.readouterr()
+    assert "task italy-power" in captured.err
+    assert "candidate(s) x 2 folds" in captured.err
+    assert "rnn fit hidden_size=8" in captured.err  # one line per fit
+    assert "s]" in captured.err  # elapsed time
+    assert "report:" in captured.out
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["benchmark", "--tasks", "moon"], "unknown task 'moon'"),
+        (["benchmark", "--datasets", "stock,moon"], "unknown task 'moon'"),
+        (["benchmark", "--models", "transformer"], "unknown model 'transformer'"),
+        (["benchmark", "--quick", "--full"], "not allowed with argument"),
+        (["benchmark", "--n-jobs", "0"], "--n-jobs"),
+        (["benchmark", "--threads", "0"], "--threads"),
+        (["benchmark", "--ticker", "TSLA"], "unknown ticker 'TSLA'"),
+        (["benchmark", "--bogus"], "unrecognized arguments"),
+        (["launch"], "invalid choice"),
+    ],
+)
+def test_usage_errors_exit_2(
+    argv: list[str], message: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    assert main([*argv, "--out", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert message in err
+    assert "usage:" in err
+    assert not list(tmp_path.iterdir())  # nothing ran
+
+
+def test_unknown_task_lists_the_valid_ones(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["benchmark", "--tasks", "moon"]) == 2
+    err = capsys.readouterr().err
+    for name in TASKS:
+        assert name in err
+
+
+def test_no_command_and_help(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([]) == 2
+    assert "benchmark" in capsys.readouterr().err
+    assert main(["benchmark", "--help"]) == 0
+    help_text = capsys.readouterr().out
+    for option in (
+        "--tasks",
+        "--models",
+        "--out",
+        "--quick",
+        "--full",
+        "--seed",
+        "--n-jobs",
+    ):
+        assert option in help_text
+    assert "--smoke" not in help_text
+
+
+def test_list(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["benchmark", "--list"]) == 0
+    out = capsys.readouterr().out
+    for name in TASKS:
+        assert name in out
+    for name in ("rnn", "lstm", "gru", "ridge", "arima"):
+        assert name in out
+
+
+def test_resolve_tasks_groups() -> None:
+    assert resolve_tasks(None) == list(DEFAULT_TASKS)
+    assert resolve_tasks(["weather"]) == ["seattle", "nyc-hourly"]
+    assert resolve_tasks(["italy-power", "STOCK"]) == ["stock", "italy-power"]
+    assert "seq2seq" in MODEL_NAMES
+
+
+def test_python_dash_m() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "skseq", "benchmark", "--list"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "nyc-hourly" in proc.stdout
