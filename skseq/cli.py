@@ -138,17 +138,19 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument(
         "--n-jobs",
         type=_n_jobs,
-        default=1,
+        default=None,
         metavar="N",
-        help="parallel fits per grid search, each worker with 1 torch thread "
-        "(default: 1, measured fastest for these small networks; -1: all CPUs)",
+        help="parallel fits per grid search (joblib processes), each worker with "
+        "1 torch thread; -1: all CPUs (default: 2, or 1 on a single CPU). The "
+        "numbers do not depend on it",
     )
     bench.add_argument(
         "--threads",
         type=_positive_int,
         default=None,
         metavar="N",
-        help="torch threads of the main process (default: 1)",
+        help="torch threads of the main process (default: 1; more threads make "
+        "these small networks slower, and much slower on a busy machine)",
     )
     bench.add_argument(
         "--ticker",
@@ -189,6 +191,8 @@ def _list() -> None:
 
 
 def _benchmark(args: argparse.Namespace, argv: list[str]) -> int:
+    from joblib import cpu_count
+
     from skseq.datasets import SNAPSHOT_TICKERS
     from skseq.report import BenchmarkConfig, resolve_tasks, run_benchmark
     from skseq.report.runner import resolve_models
@@ -211,7 +215,7 @@ def _benchmark(args: argparse.Namespace, argv: list[str]) -> int:
         models=models,
         mode=args.mode,
         seed=args.seed,
-        n_jobs=args.n_jobs,
+        n_jobs=args.n_jobs if args.n_jobs is not None else min(2, cpu_count()),
         threads=args.threads or 1,
         ticker=ticker,
         verbose=max(0, 2 - args.quiet),

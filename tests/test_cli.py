@@ -33,7 +33,7 @@ FORECAST_BASELINES = {
 @pytest.fixture(scope="module")
 def smoke_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("report")
-    code = main(["benchmark", "--smoke", "--out", str(out), "-qq"])
+    code = main(["benchmark", "--smoke", "--n-jobs", "1", "--out", str(out), "-qq"])
     assert code == 0
     return out
 
@@ -122,6 +122,7 @@ def _numbers(out: Path) -> pd.DataFrame:
 
 def test_same_seed_same_numbers(tmp_path: Path) -> None:
     args = ["benchmark", "--smoke", "--tasks", "seattle", "-qq", "--seed", "3"]
+    args += ["--n-jobs", "1"]
     assert main([*args, "--out", str(tmp_path / "a")]) == 0
     assert main([*args, "--out", str(tmp_path / "b")]) == 0
     pd.testing.assert_frame_equal(_numbers(tmp_path / "a"), _numbers(tmp_path / "b"))
@@ -138,6 +139,8 @@ def test_model_selection_keeps_the_reference(tmp_path: Path) -> None:
             "--models",
             "gru",
             "ridge",
+            "--n-jobs",
+            "1",
             "--out",
             str(out),
             "-qq",
@@ -185,6 +188,8 @@ def test_progress_is_printed(
             "italy-power",
             "--models",
             "rnn",
+            "--n-jobs",
+            "1",
             "--out",
             str(tmp_path),
         ]

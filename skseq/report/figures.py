@@ -27,6 +27,32 @@ _COLORS = {
 }
 
 
+_ORDER = (
+    "rnn",
+    "lstm",
+    "gru",
+    "seq2seq",
+    "ridge",
+    "naive",
+    "random-walk",
+    "arima",
+    "ets",
+    "1nn",
+    "logistic",
+    "majority",
+    "seasonal-naive",
+    "drift",
+    "mean",
+)
+
+
+def _color(model: ModelResult) -> tuple[float, ...]:
+    """A fixed colour per model name, the same in every figure."""
+    i = _ORDER.index(model.name) if model.name in _ORDER else len(_ORDER)
+    # The ten strong colours of tab20 first, then the light ones.
+    return plt.get_cmap("tab20")(2 * i if i < 10 else (2 * (i - 10) + 1) % 20)
+
+
 def _save(fig: plt.Figure, path: Path) -> Path:
     fig.tight_layout()
     fig.savefig(path, dpi=_DPI, metadata={"Software": None})
@@ -73,12 +99,12 @@ def _forecast_plot(tr: TaskResult, path: Path) -> Path:
         if best_base not in shown:
             shown.append(best_base)
     k = min(task.plot_points, len(tr.y_test))
-    x = tr.origins_test[-k:]
     fig, axes = plt.subplots(
         len(steps), 1, figsize=(10, 3.2 * len(steps)), squeeze=False
     )
     for ax, step in zip(axes[:, 0], steps, strict=True):
-        # Origins are on the x axis; the target belongs to origin + step.
+        # x is the time the forecast is for (origin + step), not the origin.
+        x = tr.target_times[-k:, step - 1]
         ax.plot(x, tr.y_test[-k:, step - 1], color="black", lw=1.0, label="actual")
         for m in shown:
             ax.plot(
@@ -86,13 +112,13 @@ def _forecast_plot(tr: TaskResult, path: Path) -> Path:
                 m.predictions[-k:, step - 1],
                 lw=1.0,
                 alpha=0.85,
-                color=_COLORS["reference"] if m.kind == "reference" else None,
+                color=_COLORS["reference"] if m.kind == "reference" else _color(m),
                 ls="--" if m.kind == "reference" else "-",
                 label=f"{m.name} (test MAE {m.test['mae'][step - 1]:.3g})",
             )
         ax.set_title(
-            f"{task.name}: {step}-step-ahead forecast, last {k} test origins "
-            "(x = forecast origin)"
+            f"{task.name}: {step}-step-ahead forecasts, last {k} of the test period "
+            "(x = time forecast)"
         )
         ax.set_ylabel(task.unit)
         ax.legend(loc="upper left", fontsize=8, ncol=2)
@@ -128,6 +154,7 @@ def _horizon_plot(tr: TaskResult, path: Path) -> Path:
                 ms=3,
                 lw=2.0 if m.kind != "baseline" else 1.0,
                 ls="--" if m.kind == "reference" else "-",
+                color=_color(m),
                 label=m.name,
             )
         ax.set_xlabel("horizon step")

@@ -178,6 +178,9 @@ class TaskResult:
         Forecast origins of the test period.
     y_last_test : ndarray or None
         Last observed target at each test origin.
+    target_times : ndarray or None
+        Time of each test target, shape (n_test, horizon): step ``h`` of
+        origin ``t`` belongs to the row ``h`` steps after ``t``.
     elapsed : float
         Seconds spent on the task.
     """
@@ -189,6 +192,7 @@ class TaskResult:
     y_test: np.ndarray
     origins_test: Any = None
     y_last_test: np.ndarray | None = None
+    target_times: np.ndarray | None = None
     elapsed: float = 0.0
 
     def model(self, name: str) -> ModelResult:
@@ -599,6 +603,12 @@ def run_forecast_task(
     X_train, y_train = X[:n_train], y[:n_train]
     X_test, y_test = X[n - n_test :], y2[n - n_test :]
     y_last = np.asarray(X_test[:, -1, task.target_position], dtype=np.float64)
+    # The time each test target belongs to: origin + step rows of the frame.
+    positions = frame.index.get_indexer(origins[n - n_test :])
+    target_times = np.stack(
+        [frame.index[positions + h].to_numpy() for h in range(1, task.horizon + 1)],
+        axis=1,
+    )
     cv = TimeSeriesWindowSplit(n_splits=budget.n_splits, horizon=task.horizon)
     folds = [
         (origins[tr[0]], origins[tr[-1]], origins[te[0]], origins[te[-1]])
@@ -672,6 +682,7 @@ def run_forecast_task(
         y_test=y_test,
         origins_test=origins[n - n_test :],
         y_last_test=y_last,
+        target_times=target_times,
         elapsed=elapsed,
     )
 

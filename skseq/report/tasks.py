@@ -110,7 +110,7 @@ BUDGETS: dict[str, Budget] = {
     ),
     "quick": Budget(
         name="quick",
-        max_epochs=8,
+        max_epochs=12,
         patience=3,
         batch_size=64,
         lr=3e-3,
@@ -381,7 +381,7 @@ TASKS: dict[str, ForecastTask | ClassificationTask] = {
         arima_order=(2, 1, 1),
         ets_params={"seasonal": "add", "seasonal_periods": 24},
         unit="deg F",
-        rows={"smoke": 600, "quick": 2000, "default": None, "full": None},
+        rows={"smoke": 600, "quick": 3000, "default": None, "full": None},
         report_steps=(1, 6, 12, 24),
         plot_points=24 * 14,
     ),
