@@ -140,7 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
         type=_n_jobs,
         default=None,
         metavar="N",
-        help="parallel fits per grid search (joblib processes), each worker with "
+        help="parallel fits per network grid search (joblib processes), each worker with "
         "1 torch thread; -1: all CPUs (default: 2, or 1 on a single CPU). The "
         "numbers do not depend on it",
     )

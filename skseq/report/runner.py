@@ -78,7 +78,8 @@ class BenchmarkConfig:
     seed : int
         Seed of the networks and of the classification folds.
     n_jobs : int
-        Parallel fits inside each grid search (joblib, loky processes).
+        Parallel fits inside each network grid search (joblib, loky
+        processes); the fast baselines are always searched sequentially.
     threads : int
         Torch threads of the main process; workers use 1 thread each.
     ticker : str
@@ -140,7 +141,8 @@ class ModelResult:
     history : list of dict or None
         Per-epoch ``train_loss`` / ``valid_loss`` of a network's refit.
     warnings : dict
-        Warning category name -> count, raised during the search.
+        Warning category name -> count, raised during the search (not
+        counted for networks searched with ``n_jobs > 1``).
     """
 
     name: str
@@ -462,6 +464,10 @@ def _search(
         f"  {label}: grid of {n_candidates} candidate(s) x {n_folds} folds = "
         f"{n_candidates * n_folds} fits, then a refit"
     )
+    # Only the networks are worth a process pool: the baselines fit in well
+    # under a second, and statsmodels' warnings cannot be counted (or
+    # silenced: it resets the filters when first imported) in a worker.
+    n_jobs = config.n_jobs if spec.kind == "network" else 1
     scorer = _ProgressScorer(
         metric, label, sorted(grid), progress.start, progress.verbose
     )
@@ -471,15 +477,18 @@ def _search(
         scoring=scorer,
         cv=cv,
         refit=True,
-        n_jobs=config.n_jobs,
+        n_jobs=n_jobs,
         error_score="raise",
     )
     t0 = time.perf_counter()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        if config.n_jobs == 1:
+        if n_jobs == 1:
             search.fit(X, y)
         else:
+            # scikit-learn hands the warning filters to its workers, which
+            # cannot send their warnings back: keep them quiet instead.
+            warnings.simplefilter("ignore")
             with parallel_config(backend="loky", inner_max_num_threads=1):
                 search.fit(X, y)
     seconds = time.perf_counter() - t0

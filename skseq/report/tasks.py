@@ -388,8 +388,8 @@ TASKS: dict[str, ForecastTask | ClassificationTask] = {
     "italy-power": ClassificationTask(
         name="italy-power",
         group="classification",
-        title="ItalyPowerDemand: winter or summer day from 24 hourly loads "
-        "(UCR, official split)",
+        title="ItalyPowerDemand: October-March or April-September day from 24 "
+        "hourly loads (UCR, official split)",
         dataset="ItalyPowerDemand",
     ),
     "gunpoint": ClassificationTask(

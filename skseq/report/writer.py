@@ -326,7 +326,8 @@ def _winners_table(tr: TaskResult, score: str) -> _Table:
         [],
         "Grid-search winners (chosen on the training period only) and their "
         "per-fold scores. epochs: epochs trained in the refit (early stopping "
-        "keeps the best).",
+        "keeps the best). warnings: raised during the search (for networks "
+        "searched in parallel, --n-jobs > 1, they are not counted).",
     )
     for m in tr.models:
         epochs = str(len(m.history)) if m.history else ""
