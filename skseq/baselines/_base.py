@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import abc
 import contextlib
 import numbers
 import warnings
@@ -110,7 +111,7 @@ def _chunk_rows(n_timesteps: int) -> int:
     return max(1, _CHUNK_ELEMENTS // max(1, n_timesteps))
 
 
-class BaseWindowForecaster(RegressorMixin, BaseEstimator):
+class BaseWindowForecaster(RegressorMixin, BaseEstimator, abc.ABC):
     """Base class: forecast the target column of each window.
 
     Subclasses implement ``_forecast(z, lengths, horizon) -> ndarray
@@ -195,12 +196,17 @@ class BaseWindowForecaster(RegressorMixin, BaseEstimator):
         """Raise for invalid hyperparameters (called in fit and predict)."""
 
     def _fit_series(self, z: np.ndarray, lengths: np.ndarray) -> None:
-        raise NotImplementedError
+        """Estimate parameters on the training windows' target column.
 
+        Called only when ``_learns`` is true; baselines that learn nothing
+        keep this default, which does nothing.
+        """
+
+    @abc.abstractmethod
     def _forecast(
         self, z: np.ndarray, lengths: np.ndarray, horizon: int
-    ) -> np.ndarray:  # pragma: no cover - abstract
-        raise NotImplementedError
+    ) -> np.ndarray:
+        """Forecasts of shape (n_windows, horizon) for target columns ``z``."""
 
     def _training_series(self, z: np.ndarray, lengths: np.ndarray) -> np.ndarray:
         """The training series rebuilt from the windows (warns if not one run)."""
