@@ -65,6 +65,16 @@ class RecurrentEstimatorMixin:
 
     _fixed_cell: str | None = None
 
+    def _set_init_params(self, params: dict) -> None:
+        """Store ``__init__``'s arguments untouched, one attribute each.
+
+        scikit-learn needs every parameter spelled out in the signature; the
+        bodies of the estimators' ``__init__`` all reduce to this.
+        """
+        for name, value in params.items():
+            if name not in ("self", "__class__"):
+                setattr(self, name, value)
+
     # -- parameters ---------------------------------------------------------
     @property
     def _cell(self) -> str:

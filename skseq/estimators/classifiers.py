@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import softmax
+from scipy.special import log_softmax, softmax
 from sklearn.base import ClassifierMixin
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import column_or_1d
@@ -77,8 +77,6 @@ class _ClassifierBase(RecurrentEstimatorMixin, ClassifierMixin, _ParamsMixin):
 
     def predict_log_proba(self, X):
         """Logarithm of :meth:`predict_proba`."""
-        from scipy.special import log_softmax
-
         return log_softmax(self._forward(X), axis=1)
 
     def predict(self, X):
@@ -149,25 +147,7 @@ class RecurrentClassifier(_ClassifierBase):
         callbacks=None,
         warm_start=False,
     ):
-        self.cell = cell
-        self.hidden_size = hidden_size
-        self.num_layers = num_layers
-        self.bidirectional = bidirectional
-        self.dropout = dropout
-        self.max_epochs = max_epochs
-        self.batch_size = batch_size
-        self.lr = lr
-        self.optimizer = optimizer
-        self.weight_decay = weight_decay
-        self.clip_grad_norm = clip_grad_norm
-        self.early_stopping = early_stopping
-        self.validation_fraction = validation_fraction
-        self.patience = patience
-        self.random_state = random_state
-        self.device = device
-        self.verbose = verbose
-        self.callbacks = callbacks
-        self.warm_start = warm_start
+        self._set_init_params(locals())
 
 
 class _FixedCellClassifier(_ClassifierBase):
@@ -193,24 +173,7 @@ class _FixedCellClassifier(_ClassifierBase):
         callbacks=None,
         warm_start=False,
     ):
-        self.hidden_size = hidden_size
-        self.num_layers = num_layers
-        self.bidirectional = bidirectional
-        self.dropout = dropout
-        self.max_epochs = max_epochs
-        self.batch_size = batch_size
-        self.lr = lr
-        self.optimizer = optimizer
-        self.weight_decay = weight_decay
-        self.clip_grad_norm = clip_grad_norm
-        self.early_stopping = early_stopping
-        self.validation_fraction = validation_fraction
-        self.patience = patience
-        self.random_state = random_state
-        self.device = device
-        self.verbose = verbose
-        self.callbacks = callbacks
-        self.warm_start = warm_start
+        self._set_init_params(locals())
 
 
 _FIXED_DOC = """{title}

@@ -93,26 +93,7 @@ class Seq2SeqRegressor(_RegressorBase):
         warm_start=False,
         scale_target=True,
     ):
-        self.cell = cell
-        self.hidden_size = hidden_size
-        self.num_layers = num_layers
-        self.dropout = dropout
-        self.teacher_forcing = teacher_forcing
-        self.max_epochs = max_epochs
-        self.batch_size = batch_size
-        self.lr = lr
-        self.optimizer = optimizer
-        self.weight_decay = weight_decay
-        self.clip_grad_norm = clip_grad_norm
-        self.early_stopping = early_stopping
-        self.validation_fraction = validation_fraction
-        self.patience = patience
-        self.random_state = random_state
-        self.device = device
-        self.verbose = verbose
-        self.callbacks = callbacks
-        self.warm_start = warm_start
-        self.scale_target = scale_target
+        self._set_init_params(locals())
 
     def _check_params(self) -> None:
         super()._check_params()
