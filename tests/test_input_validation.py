@@ -140,3 +140,36 @@ def test_unfitted_predict(data):
 
     with pytest.raises(NotFittedError):
         LSTMRegressor().predict(data[0])
+
+
+@pytest.mark.parametrize(
+    "param, value",
+    [
+        ("lr", float("inf")),
+        ("clip_grad_norm", float("nan")),
+        ("scale_target", "no"),
+        ("dropout", "abc"),
+        ("cell", ["lstm"]),
+        ("bidirectional", "yes"),
+        ("callbacks", "str"),
+        ("optimizer", int),
+    ],
+)
+def test_bad_parameter_types_name_the_parameter(data, param, value):
+    from sklearn.utils._param_validation import InvalidParameterError
+
+    from skseq import RecurrentRegressor
+
+    reg = RecurrentRegressor(**FAST).set_params(**{param: value})
+    with pytest.raises(InvalidParameterError, match=f"'{param}' parameter"):
+        reg.fit(*data)
+
+
+def test_numpy_integers_are_accepted(data):
+    from skseq import RecurrentRegressor
+
+    X, y = data
+    params = {"hidden_size": np.int64(4), "num_layers": np.int32(1)}
+    reg = RecurrentRegressor(**{**FAST, **params}).fit(X, y)
+    assert reg.net_.module_.rnn.hidden_size == 4
+    assert np.isfinite(reg.predict(X)).all()

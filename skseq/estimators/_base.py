@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-import numbers
+from numbers import Integral, Real
 
 import numpy as np
 import torch
 from sklearn.base import BaseEstimator
 from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import (
+    HasMethods,
+    Interval,
+    InvalidParameterError,
+    StrOptions,
+)
 from sklearn.utils.validation import check_is_fitted
 from skorch import NeuralNet
 from skorch.callbacks import EarlyStopping, GradientNormClipping
@@ -41,20 +47,6 @@ def _resolve_device(device: str) -> str:
     return device
 
 
-def _check_positive(name, value, *, integer, allow_zero=False, allow_none=False):
-    if value is None and allow_none:
-        return
-    kind = numbers.Integral if integer else numbers.Real
-    bad = isinstance(value, bool) or not isinstance(value, kind)
-    if not bad:
-        bad = value < 0 if allow_zero else value <= 0
-    if bad:
-        what = "an integer" if integer else "a number"
-        bound = ">= 0" if allow_zero else "> 0"
-        extra = " or None" if allow_none else ""
-        raise ValueError(f"{name} must be {what} {bound}{extra}, got {value!r}.")
-
-
 class RecurrentEstimatorMixin:
     """Fit/predict logic shared by the recurrent regressors and classifiers.
 
@@ -80,40 +72,51 @@ class RecurrentEstimatorMixin:
     def _cell(self) -> str:
         return self._fixed_cell if self._fixed_cell is not None else self.cell
 
+    # Declarative parameter checks, validated once at the start of ``fit``
+    # (scikit-learn's ``_validate_params``): every mistake raises
+    # ``InvalidParameterError`` (a ValueError and a TypeError) naming the
+    # parameter. Subclasses extend this dict with their own parameters.
+    _parameter_constraints: dict = {
+        "cell": [StrOptions(set(CELLS))],
+        "hidden_size": [Interval(Integral, 1, None, closed="left")],
+        "num_layers": [Interval(Integral, 1, None, closed="left")],
+        "bidirectional": ["boolean"],
+        "dropout": [Interval(Real, 0.0, 1.0, closed="left")],
+        "max_epochs": [Interval(Integral, 1, None, closed="left")],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "lr": [Interval(Real, 0.0, None, closed="neither")],
+        "optimizer": [StrOptions(set(OPTIMIZERS)), HasMethods(["step", "zero_grad"])],
+        "weight_decay": [Interval(Real, 0.0, None, closed="left")],
+        "clip_grad_norm": [Interval(Real, 0.0, None, closed="neither"), None],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0.0, 1.0, closed="neither")],
+        "patience": [Interval(Integral, 1, None, closed="left")],
+        "random_state": ["random_state"],
+        "device": [str],
+        "verbose": ["verbose"],
+        "callbacks": [list, tuple, None],
+        "warm_start": ["boolean"],
+        "scale_target": ["boolean"],
+    }
+
     def _check_params(self) -> None:
-        if self._cell not in CELLS:
-            raise ValueError(
-                f"cell must be one of {sorted(CELLS)}, got {self._cell!r}."
-            )
-        _check_positive("hidden_size", self.hidden_size, integer=True)
-        _check_positive("num_layers", self.num_layers, integer=True)
-        _check_positive("max_epochs", self.max_epochs, integer=True)
-        _check_positive("batch_size", self.batch_size, integer=True)
-        _check_positive("patience", self.patience, integer=True)
-        _check_positive("lr", self.lr, integer=False)
-        _check_positive("weight_decay", self.weight_decay, integer=False, allow_zero=True)
-        _check_positive(
-            "clip_grad_norm", self.clip_grad_norm, integer=False, allow_none=True
-        )
-        if not 0.0 <= self.dropout < 1.0:
-            raise ValueError(f"dropout must be in [0, 1), got {self.dropout!r}.")
-        if not 0.0 < self.validation_fraction < 1.0:
-            raise ValueError(
-                "validation_fraction must be in (0, 1), got "
-                f"{self.validation_fraction!r}."
-            )
-        if isinstance(self.optimizer, str):
-            if self.optimizer not in OPTIMIZERS:
-                raise ValueError(
-                    f"optimizer must be one of {sorted(OPTIMIZERS)} or a "
-                    f"torch.optim.Optimizer class, got {self.optimizer!r}."
-                )
-        elif not (
+        """Validate every parameter against ``_parameter_constraints``.
+
+        Infinite and NaN numbers are outside every interval, so ``lr=inf``
+        or ``clip_grad_norm=nan`` are refused here rather than turning into
+        NaN predictions. Integers may be any ``numbers.Integral`` (numpy
+        integers from ``np.arange`` grids included); they reach torch as
+        plain ``int``.
+        """
+        self._validate_params()
+        if not isinstance(self.optimizer, str) and not (
             isinstance(self.optimizer, type)
             and issubclass(self.optimizer, torch.optim.Optimizer)
         ):
-            raise ValueError(
-                "optimizer must be a name or a torch.optim.Optimizer class, got "
+            raise InvalidParameterError(
+                "The 'optimizer' parameter of "
+                f"{type(self).__name__} must be a str among "
+                f"{sorted(OPTIMIZERS)} or a torch.optim.Optimizer subclass, got "
                 f"{self.optimizer!r}."
             )
 
@@ -126,14 +129,16 @@ class RecurrentEstimatorMixin:
         callbacks = []
         if self.clip_grad_norm is not None:
             callbacks.append(
-                ("clip_grad_norm", GradientNormClipping(self.clip_grad_norm))
+                ("clip_grad_norm", GradientNormClipping(float(self.clip_grad_norm)))
             )
         if self.early_stopping:
             callbacks.append(
                 (
                     "early_stopping",
                     EarlyStopping(
-                        monitor="valid_loss", patience=self.patience, load_best=True
+                        monitor="valid_loss",
+                        patience=int(self.patience),
+                        load_best=True,
                     ),
                 )
             )
@@ -147,10 +152,10 @@ class RecurrentEstimatorMixin:
             "n_features": n_features,
             "n_outputs": n_outputs,
             "cell": self._cell,
-            "hidden_size": self.hidden_size,
-            "num_layers": self.num_layers,
-            "bidirectional": self.bidirectional,
-            "dropout": self.dropout,
+            "hidden_size": int(self.hidden_size),
+            "num_layers": int(self.num_layers),
+            "bidirectional": bool(self.bidirectional),
+            "dropout": float(self.dropout),
         }
 
     def _make_dataset(self, seqs, y_encoded) -> SequenceDataset:
@@ -164,16 +169,16 @@ class RecurrentEstimatorMixin:
             **{f"module__{key}": value for key, value in module_kwargs.items()},
             criterion=self._criterion,
             optimizer=self._optimizer_class(),
-            optimizer__weight_decay=self.weight_decay,
-            lr=self.lr,
-            max_epochs=self.max_epochs,
-            batch_size=self.batch_size,
+            optimizer__weight_decay=float(self.weight_decay),
+            lr=float(self.lr),
+            max_epochs=int(self.max_epochs),
+            batch_size=int(self.batch_size),
             iterator_train=BatchLoader,
             iterator_train__shuffle=True,
             iterator_train__seed=seed,
             iterator_valid=BatchLoader,
             train_split=(
-                ChronologicalSplit(self.validation_fraction)
+                ChronologicalSplit(float(self.validation_fraction))
                 if self.early_stopping
                 else None
             ),

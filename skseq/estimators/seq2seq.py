@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from numbers import Real
+
+from sklearn.utils._param_validation import Interval
+
 from ..nn import Seq2SeqNet
 from ._base import ATTRIBUTES_DOC, PARAMETERS_DOC
 from ._data import SequenceDataset
@@ -95,22 +99,20 @@ class Seq2SeqRegressor(_RegressorBase):
     ):
         self._set_init_params(locals())
 
-    def _check_params(self) -> None:
-        super()._check_params()
-        if not 0.0 <= self.teacher_forcing <= 1.0:
-            raise ValueError(
-                f"teacher_forcing must be in [0, 1], got {self.teacher_forcing!r}."
-            )
+    _parameter_constraints = {
+        **_RegressorBase._parameter_constraints,
+        "teacher_forcing": [Interval(Real, 0.0, 1.0, closed="both")],
+    }
 
     def _module_spec(self, n_features: int, n_outputs: int):
         return Seq2SeqNet, {
             "n_features": n_features,
             "horizon": n_outputs,
             "cell": self._cell,
-            "hidden_size": self.hidden_size,
-            "num_layers": self.num_layers,
-            "dropout": self.dropout,
-            "teacher_forcing": self.teacher_forcing,
+            "hidden_size": int(self.hidden_size),
+            "num_layers": int(self.num_layers),
+            "dropout": float(self.dropout),
+            "teacher_forcing": float(self.teacher_forcing),
         }
 
     def _make_dataset(self, seqs, y_encoded) -> SequenceDataset:
