@@ -35,11 +35,21 @@ always runs.
 """
 
 
-def _split_names(values: Sequence[str] | None) -> list[str] | None:
-    """Accept ``--tasks a b`` as well as ``--tasks a,b``."""
-    if not values:
+def _split_names(values: Sequence[str] | None, option: str) -> list[str] | None:
+    """Accept ``--tasks a b`` as well as ``--tasks a,b``; None when not given.
+
+    Raises
+    ------
+    ValueError
+        When the option was given but names nothing (``--tasks ,``): running
+        everything instead would hide the mistake.
+    """
+    if values is None:
         return None
-    return [part for value in values for part in value.split(",") if part.strip()]
+    names = [part for value in values for part in value.split(",") if part.strip()]
+    if not names:
+        raise ValueError(f"{option} names nothing; give at least one name (see --list)")
+    return names
 
 
 def _positive_int(text: str) -> int:
@@ -195,15 +205,33 @@ def _benchmark(args: argparse.Namespace, argv: list[str]) -> int:
 
     from skseq.datasets import SNAPSHOT_TICKERS
     from skseq.report import BenchmarkConfig, resolve_tasks, run_benchmark
-    from skseq.report.runner import resolve_models
-    from skseq.report.writer import forecast_verdict, write_report
+    from skseq.report.output import (
+        OutputFolderError,
+        check_output_folder,
+        publish_report,
+    )
+    from skseq.report.runner import not_run, resolve_models
+    from skseq.report.tasks import TASKS
+    from skseq.report.writer import forecast_verdict
 
     sub: argparse.ArgumentParser = args.subparser
     try:
-        tasks = resolve_tasks(_split_names(args.tasks))
-        models = resolve_models(_split_names(args.models))
+        tasks = resolve_tasks(_split_names(args.tasks, "--tasks"))
+        models = resolve_models(_split_names(args.models, "--models"))
     except ValueError as exc:
         sub.error(str(exc))
+    if models is not None and all(
+        len(not_run(TASKS[name], models)) == len(models) for name in tasks
+    ):
+        sub.error(
+            f"none of the models {', '.join(models)} runs on the task(s) "
+            f"{', '.join(tasks)} (forecasting and classification have different "
+            "models; see --list)"
+        )
+    try:
+        out = check_output_folder(args.out)
+    except OutputFolderError as exc:
+        sub.error(f"--out {args.out!r}: {exc}")
     ticker = args.ticker.upper()
     if ticker not in SNAPSHOT_TICKERS or ticker == "FB":
         sub.error(
@@ -223,7 +251,11 @@ def _benchmark(args: argparse.Namespace, argv: list[str]) -> int:
     )
     t0 = time.perf_counter()
     result = run_benchmark(config)
-    paths = write_report(result, args.out)
+    try:
+        paths = publish_report(result, out)
+    except (OSError, OutputFolderError) as exc:
+        print(f"skseq benchmark: the report was not written: {exc}", file=sys.stderr)
+        return 1
     if args.quiet < 2:
         print(f"\nskseq benchmark finished in {time.perf_counter() - t0:.1f} s.")
         for tr in result.tasks:
@@ -272,7 +304,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         code = exc.code
         return code if isinstance(code, int) else (0 if code is None else 2)
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+        # One line, no traceback; an unfinished report is never left behind
+        # (see skseq.report.output), an earlier report stays as it was.
+        print("skseq: interrupted, no report written", file=sys.stderr)
         return 130
 
 

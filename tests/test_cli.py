@@ -188,6 +188,7 @@ def test_progress_is_printed(
             "italy-power",
             "--models",
             "rnn",
+            "ridge",
             "--n-jobs",
             "1",
             "--out",
@@ -201,6 +202,10 @@ def test_progress_is_printed(
     assert "rnn fit hidden_size=8" in captured.err  # one line per fit
     assert "s]" in captured.err  # elapsed time
     assert "report:" in captured.out
+    # ridge is a forecasting model: said so, in the progress and the report.
+    note = "not run: ridge (not models of a classification task)"
+    assert note in captured.err
+    assert note in (tmp_path / "report.md").read_text()
 
 
 @pytest.mark.parametrize(
@@ -214,6 +219,12 @@ def test_progress_is_printed(
         (["benchmark", "--threads", "0"], "--threads"),
         (["benchmark", "--ticker", "TSLA"], "unknown ticker 'TSLA'"),
         (["benchmark", "--bogus"], "unrecognized arguments"),
+        (["benchmark", "--tasks", ","], "--tasks names nothing"),
+        (["benchmark", "--models", " , "], "--models names nothing"),
+        (
+            ["benchmark", "--tasks", "italy-power", "--models", "arima", "ridge"],
+            "none of the models arima, ridge runs on the task(s) italy-power",
+        ),
         (["launch"], "invalid choice"),
     ],
 )

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import platform
+import signal
 import sys
 import time
 import warnings
@@ -439,6 +440,57 @@ def _select(specs: list[ModelSpec], models: list[str] | None) -> list[ModelSpec]
     return [s for s in specs if s.kind == "reference" or s.name in models]
 
 
+def task_model_names(task: ForecastTask | ClassificationTask) -> list[str]:
+    """Names of the models that a task runs (its reference included).
+
+    Parameters
+    ----------
+    task : ForecastTask or ClassificationTask
+
+    Returns
+    -------
+    list of str
+    """
+    budget = BUDGETS["smoke"]  # the names do not depend on the budget
+    if isinstance(task, ForecastTask):
+        return [s.name for s in forecast_models(task, budget, 0)]
+    return [s.name for s in classification_models(budget, 0)]
+
+
+def not_run(task: ForecastTask | ClassificationTask, models: list[str] | None) -> list[str]:
+    """Requested models that ``task`` has no version of (e.g. ARIMA on a UCR set).
+
+    Parameters
+    ----------
+    task : ForecastTask or ClassificationTask
+    models : list of str or None
+        Requested model names (None: all, so nothing is left out).
+
+    Returns
+    -------
+    list of str
+    """
+    if models is None:
+        return []
+    available = set(task_model_names(task))
+    return [name for name in models if name not in available]
+
+
+def _note_not_run(
+    task: ForecastTask | ClassificationTask,
+    config: BenchmarkConfig,
+    data: dict[str, Any],
+    progress: Progress,
+) -> None:
+    """Say which requested models the task cannot run, in the progress and report."""
+    missing = not_run(task, config.models)
+    if missing:
+        kind = "forecasting" if isinstance(task, ForecastTask) else "classification"
+        note = f"{', '.join(missing)} (not models of a {kind} task)"
+        data["models not run"] = note
+        progress(f"task {task.name}: not run: {note}")
+
+
 # ---------------------------------------------------------------- searching
 
 
@@ -489,11 +541,28 @@ def _search(
             # scikit-learn hands the warning filters to its workers, which
             # cannot send their warnings back: keep them quiet instead.
             warnings.simplefilter("ignore")
-            with parallel_config(backend="loky", inner_max_num_threads=1):
+            with worker_pool():
                 search.fit(X, y)
     seconds = time.perf_counter() - t0
     counts = Counter(w.category.__name__ for w in caught)
     return search, seconds, dict(counts)
+
+
+def worker_pool() -> contextlib.AbstractContextManager[Any]:
+    """joblib settings of the network searches: loky processes, 1 thread each.
+
+    The workers ignore Ctrl-C (SIGINT): a terminal sends it to every process
+    of the job, and each idle or busy worker would print its own
+    KeyboardInterrupt traceback. The main process stops the workers itself
+    when it is interrupted. (``signal.signal`` as the initializer runs in a
+    fresh worker without importing skseq.)
+    """
+    return parallel_config(
+        backend="loky",
+        inner_max_num_threads=1,
+        initializer=signal.signal,
+        initargs=(signal.SIGINT, signal.SIG_IGN),
+    )
 
 
 def _history(search: GridSearchCV) -> list[dict[str, float]] | None:
@@ -640,6 +709,7 @@ def run_forecast_task(
         f"task {task.name}: {task.title} | train {n_train}, test {n_test} origins, "
         f"horizon {task.horizon}"
     )
+    _note_not_run(task, config, data, progress)
     specs = _select(forecast_models(task, budget, config.seed), config.models)
     results: list[ModelResult] = []
     for i, spec in enumerate(specs, 1):
@@ -741,6 +811,7 @@ def run_classification_task(
     progress(
         f"task {task.name}: {task.title} | train {len(y_train)}, test {len(y_test)}"
     )
+    _note_not_run(task, config, data, progress)
     specs = _select(classification_models(budget, config.seed), config.models)
     results: list[ModelResult] = []
     for i, spec in enumerate(specs, 1):
