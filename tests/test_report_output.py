@@ -120,6 +120,16 @@ def test_accepted_folders(tmp_path: Path) -> None:
     empty = tmp_path / "empty"
     empty.mkdir()
     assert check_output_folder(empty) == empty.resolve()
+    # A report of an skseq version that wrote no marker file.
+    earlier = tmp_path / "earlier"
+    earlier.mkdir()
+    (earlier / "report.md").write_text("# skseq benchmark report")
+    (earlier / "stock_forecast.png").write_bytes(b"png")
+    (earlier / "settings.json").write_text('{"command": "skseq benchmark --quick"}')
+    assert check_output_folder(earlier) == earlier.resolve()
+    (earlier / "settings.json").write_text('{"command": "my own tool"}')
+    with pytest.raises(OutputFolderError, match="did not write"):
+        check_output_folder(earlier)
     link = tmp_path / "link"
     link.symlink_to(empty)
     assert check_output_folder(link) == empty.resolve()

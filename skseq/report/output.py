@@ -8,7 +8,8 @@ Rules (``skseq benchmark --out DIR``):
 * An existing ``DIR`` must be empty or hold only files that skseq wrote
   there: each report leaves a marker file (:data:`MARKER`) listing its files,
   and a folder holding anything else is refused, so a user's own files are
-  never overwritten.
+  never overwritten. (A report of an earlier skseq, without the marker, is
+  recognised by its ``settings.json`` and holds only report files.)
 * The report is written into a fresh hidden folder beside ``DIR`` and swapped
   in at the end (two renames in the same parent folder, with Ctrl-C deferred
   between them). An interrupt or a write error therefore leaves either the
@@ -48,8 +49,27 @@ def _nearest_existing(path: Path) -> Path:
     return Path(path.anchor)  # pragma: no cover - the root always exists
 
 
+_EARLIER_REPORT_FILES = frozenset(
+    {"report.md", "report.html", "results.csv", "settings.json"}
+)
+
+
+def _earlier_report(folder: Path, names: list[str]) -> bool:
+    """A report of a skseq version before the marker: its files and settings only."""
+    try:
+        settings = json.loads((folder / "settings.json").read_text(encoding="utf-8"))
+        command = str(settings["command"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+    return command.startswith("skseq benchmark") and all(
+        name in _EARLIER_REPORT_FILES or name.endswith(".png") for name in names
+    )
+
+
 def _written_by_skseq(folder: Path, names: list[str]) -> bool:
     """Whether every entry of ``folder`` is listed in its skseq marker."""
+    if MARKER not in names:
+        return _earlier_report(folder, names)
     try:
         marker = json.loads((folder / MARKER).read_text(encoding="utf-8"))
         listed = set(marker["files"])
