@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import datetime
+from numbers import Integral
+
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, MetaEstimatorMixin, RegressorMixin, clone
+from sklearn.utils._param_validation import HasMethods, Interval, validate_params
 from sklearn.utils.validation import check_is_fitted
 
+from .utils.time_index import check_time_index
 from .utils.validation import check_n_features, check_sequences, check_target
+
+_STEPS = Interval(Integral, 1, None, closed="left")
+_FREQ = [str, pd.offsets.BaseOffset, datetime.timedelta, None]
 
 
 class RecursiveRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
@@ -119,14 +127,19 @@ class RecursiveRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         return out
 
 
+@validate_params(
+    {"index": [pd.Index], "steps": [_STEPS], "freq": _FREQ},
+    prefer_skip_nested_validation=True,
+)
 def future_index(index: pd.Index, steps: int, freq=None) -> pd.Index:
     """Timestamps of the ``steps`` periods after the end of ``index``.
 
     Parameters
     ----------
-    index : DatetimeIndex or other Index
+    index : DatetimeIndex, PeriodIndex or integer Index
+        Oldest first.
     steps : int
-    freq : str or DateOffset, optional
+    freq : str, DateOffset or timedelta, optional
         Forced frequency. Otherwise the index's own frequency, or the one
         pandas infers, or business days when every date is a weekday and the
         usual spacing is a day (stock prices with holidays), or the median
@@ -135,17 +148,39 @@ def future_index(index: pd.Index, steps: int, freq=None) -> pd.Index:
     Returns
     -------
     Index
-        A DatetimeIndex for datetime input; ``RangeIndex``-like integers
-        continuing the index otherwise.
+        A DatetimeIndex for datetime input, a PeriodIndex for periods;
+        integers continuing the index otherwise.
+
+    Raises
+    ------
+    ValueError
+        For a single timestamp without ``freq`` (no spacing to infer a
+        frequency from), or an index that is neither dates nor integers.
     """
+    if isinstance(index, pd.PeriodIndex):
+        return pd.period_range(index[-1] + 1, periods=steps, name=index.name)
     if not isinstance(index, pd.DatetimeIndex):
+        if not pd.api.types.is_integer_dtype(index.dtype):
+            raise ValueError(
+                f"Cannot date a forecast after an index of {index.dtype} labels "
+                f"(last: {index[-1]!r}). Give the frame a DatetimeIndex "
+                "(frame.index = pd.to_datetime(frame.index), or read the CSV "
+                "with parse_dates=True) or an integer index."
+            )
         last = index[-1] if len(index) else -1
         return pd.Index(np.arange(last + 1, last + 1 + steps), name=index.name)
     if freq is None:
         freq = index.freq or (pd.infer_freq(index) if len(index) >= 3 else None)
+    if freq is None and len(index) < 2:
+        raise ValueError(
+            f"Cannot infer the frequency of the forecast dates from "
+            f"{len(index)} timestamp(s); pass freq (e.g. freq='D' for days, "
+            "'h' for hours, 'B' for business days) or a frame with at least "
+            "two rows."
+        )
     if freq is None:
         spacing = pd.Series(index).diff().median()
-        weekdays_only = (index.dayofweek < 5).all()
+        weekdays_only = (index.day_of_week < 5).all()
         if weekdays_only and spacing == pd.Timedelta(days=1):
             freq = "B"
         else:
@@ -153,9 +188,22 @@ def future_index(index: pd.Index, steps: int, freq=None) -> pd.Index:
                 [index[-1] + spacing * (k + 1) for k in range(steps)], name=index.name
             )
     offset = pd.tseries.frequencies.to_offset(freq)
-    return pd.date_range(index[-1] + offset, periods=steps, freq=offset, name=index.name)
+    return pd.date_range(
+        index[-1] + offset, periods=steps, freq=offset, name=index.name
+    )
 
 
+@validate_params(
+    {
+        "estimator": [HasMethods(["predict"])],
+        "frame": [pd.DataFrame, pd.Series],
+        "lookback": [_STEPS],
+        "features": ["array-like", None],
+        "steps": [_STEPS, None],
+        "freq": _FREQ,
+    },
+    prefer_skip_nested_validation=True,
+)
 def forecast(estimator, frame, lookback, *, features=None, steps=None, freq=None):
     """Forecast the periods after the end of a frame, dated.
 
@@ -166,21 +214,36 @@ def forecast(estimator, frame, lookback, *, features=None, steps=None, freq=None
         multi-output, seq2seq, or a :class:`RecursiveRegressor`).
     frame : DataFrame or Series
         The history, oldest first; its last ``lookback`` rows form the window.
-    lookback : int
+        The index must be strictly increasing (a newest-first, unsorted or
+        duplicated index is refused: the window would not be the newest
+        rows). A DatetimeIndex dates the forecast.
+    lookback : int >= 1
         Window length used in training.
     features : list of str, optional
         Columns of ``frame`` in the order used in training (default: all).
     steps : int, optional
         Steps to return. A :class:`RecursiveRegressor` forecasts exactly this
         many; other models return at most their horizon.
-    freq : str or DateOffset, optional
+    freq : str, DateOffset or timedelta, optional
         Frequency of the future timestamps (see :func:`future_index`).
+        Needed for a one-row frame whose index has no frequency.
 
     Returns
     -------
     Series
         The forecast, indexed by the future timestamps.
+
+    Raises
+    ------
+    InvalidParameterError
+        A parameter of the wrong type or range (``lookback=0``, a float
+        ``steps``...), naming it.
+    ValueError
+        An unsorted, newest-first or duplicated index, a frame shorter than
+        ``lookback``, more ``steps`` than the model forecasts, or a
+        frequency that cannot be inferred.
     """
+    check_time_index(frame.index)
     if isinstance(frame, pd.Series):
         frame = frame.to_frame()
     data = frame if features is None else frame[list(features)]

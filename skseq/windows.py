@@ -31,14 +31,17 @@ nothing later. :func:`make_supervised` pairs it with targets at
 from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
+from numbers import Integral
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 from numpy.lib.stride_tricks import as_strided, sliding_window_view
 from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from skseq.utils.time_index import check_time_index
 from skseq.utils.validation import _is_ragged_list, as_3d
 
 __all__ = ["FlattenWindows", "SequenceScaler", "SlidingWindows", "make_supervised"]
@@ -670,6 +673,22 @@ def _positions(n: int, horizon: int, start: int, dropna_tail: bool) -> np.ndarra
     return np.arange(start, max(start, stop))
 
 
+_STEPS = Interval(Integral, 1, None, closed="left")
+
+
+@validate_params(
+    {
+        "frame": ["array-like"],
+        "target": [Hashable],
+        "horizon": [_STEPS],
+        "lookback": [_STEPS, None],
+        "features": ["array-like", None],
+        "dropna": ["boolean"],
+        "min_history": [_STEPS, StrOptions({"full"})],
+        "return_index": ["boolean"],
+    },
+    prefer_skip_nested_validation=True,
+)
 def make_supervised(
     frame: pd.DataFrame | pd.Series | np.ndarray,
     target: Hashable,
@@ -697,8 +716,10 @@ def make_supervised(
     Parameters
     ----------
     frame : DataFrame, Series or ndarray of shape (n_timesteps, n_features)
-        The time series, one row per time step, oldest first. A pandas index
-        (e.g. a DatetimeIndex) must be sorted ascending.
+        The time series, one row per time step, oldest first. A pandas time
+        index (datetime, period, numeric, or date strings from a CSV read
+        without ``parse_dates``) must be strictly increasing: a newest-first,
+        unsorted or duplicated index is refused (it would create look-ahead).
     target : column label, or int column position for an ndarray
         The column to forecast. Numeric (regression) or labels
         (classification, e.g. tomorrow's weather type); ``y`` keeps its dtype.
@@ -742,9 +763,13 @@ def make_supervised(
 
     Raises
     ------
+    InvalidParameterError
+        A parameter of the wrong type or range (``horizon < 1``,
+        ``lookback=0``...), naming it; a subclass of ValueError and TypeError.
     ValueError
-        Unknown target/feature columns, ``horizon < 1``, an unsorted time
-        index, or no sample left.
+        Unknown target/feature columns, a newest-first, unsorted or
+        duplicated time index (see :func:`skseq.utils.time_index.check_time_index`),
+        or no sample left.
 
     Examples
     --------
@@ -759,24 +784,13 @@ def make_supervised(
     2024-01-02    3.0    4.0
     2024-01-03    4.0    5.0
     """
-    horizon = _check_lookback(horizon, "horizon")
-    if lookback is not None:
-        lookback = _check_lookback(lookback)
+    horizon = int(horizon)
+    lookback = None if lookback is None else int(lookback)
     is_pandas = isinstance(frame, (pd.DataFrame, pd.Series))
     if isinstance(frame, pd.Series):
         frame = frame.to_frame()
     if is_pandas:
-        index = frame.index
-        if isinstance(index, (pd.DatetimeIndex, pd.PeriodIndex)) or (
-            pd.api.types.is_numeric_dtype(index.dtype)
-            and not isinstance(index, pd.RangeIndex)
-        ):
-            if not index.is_monotonic_increasing:
-                raise ValueError(
-                    "The frame's index is not sorted in ascending time order; "
-                    "sort it first (frame.sort_index()) so that 'after t' means "
-                    "later rows."
-                )
+        check_time_index(frame.index)
         if target not in frame.columns:
             raise ValueError(
                 f"target {target!r} is not a column of the frame; columns are "
@@ -813,7 +827,7 @@ def make_supervised(
     if min_history == "full":
         min_hist = lookback if lookback is not None else 1
     else:
-        min_hist = _check_lookback(min_history, "min_history")
+        min_hist = int(min_history)
         if lookback is not None and min_hist > lookback:
             raise ValueError(
                 f"min_history={min_hist} exceeds lookback={lookback}; use "

@@ -412,9 +412,9 @@ def test_make_supervised_errors(frame):
         make_supervised(frame, "nope")
     with pytest.raises(ValueError, match="not columns"):
         make_supervised(frame, "price", features=["nope"])
-    with pytest.raises(ValueError, match="horizon must be >= 1"):
+    with pytest.raises(ValueError, match="'horizon' parameter"):
         make_supervised(frame, "price", horizon=0)
-    with pytest.raises(ValueError, match="not sorted"):
+    with pytest.raises(ValueError, match="newest first"):
         make_supervised(frame.iloc[::-1], "price")
     with pytest.raises(ValueError, match="No sample left"):
         make_supervised(frame.iloc[:3], "price", horizon=3)
