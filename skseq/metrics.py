@@ -6,6 +6,14 @@ Every metric takes ``y_true`` and ``y_pred`` of shape ``(n_samples,)`` or
 ``"uniform_average"`` (default) averages over the steps, ``"raw_values"``
 returns one value per step, an array of weights averages with those weights.
 
+Every metric refuses what :func:`mae` refuses (NaN or inf in ``y_true`` or
+``y_pred``, different shapes, no sample) with a ValueError instead of
+returning NaN, and names a wrong parameter (``multioutput="mean"``,
+``season=0``) with scikit-learn's ``InvalidParameterError``. Zero
+denominators: :func:`smape` counts 0/0 as a perfect forecast (0), and
+:func:`mase` returns ``inf`` (``nan`` for 0/0) with an
+``UndefinedMetricWarning`` when the naive error that scales it is 0.
+
 The ``*_scorer`` objects plug into ``scoring=`` of
 :class:`~sklearn.model_selection.GridSearchCV`, ``cross_validate`` and
 friends. Error scorers are made with ``greater_is_better=False``, so they
@@ -30,6 +38,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable, Hashable
+from numbers import Integral
 from typing import Any, Literal, NamedTuple
 
 import numpy as np
@@ -39,6 +48,8 @@ from sklearn.exceptions import UndefinedMetricWarning
 from sklearn.metrics import make_scorer
 from sklearn.metrics import mean_absolute_error as _sk_mae
 from sklearn.metrics import root_mean_squared_error as _sk_rmse
+from sklearn.utils import assert_all_finite
+from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 
 __all__ = [
     "DieboldMarianoResult",
@@ -60,7 +71,12 @@ __all__ = [
 Multioutput = Literal["raw_values", "uniform_average"] | np.ndarray | list
 
 
-def _as_array(a: Any, name: str) -> np.ndarray:
+_MULTIOUTPUT = [StrOptions({"raw_values", "uniform_average"}), "array-like"]
+_PAIR = {"y_true": ["array-like"], "y_pred": ["array-like"], "multioutput": _MULTIOUTPUT}
+
+
+def _as_array(a: Any, name: str, allow_nan: bool = False) -> np.ndarray:
+    """Float array; NaN (unless ``allow_nan``) and inf refused as in :func:`mae`."""
     if isinstance(a, (pd.Series, pd.DataFrame)):
         a = a.to_numpy()
     arr = np.asarray(a)
@@ -69,11 +85,13 @@ def _as_array(a: Any, name: str) -> np.ndarray:
             arr = arr.astype(np.float64)
         except (TypeError, ValueError) as exc:
             raise ValueError(f"{name} must be numeric, got dtype {arr.dtype}.") from exc
-    return arr.astype(np.float64, copy=False)
+    arr = arr.astype(np.float64, copy=False)
+    assert_all_finite(arr, allow_nan=allow_nan, input_name=name)
+    return arr
 
 
 def _check_pair(y_true: Any, y_pred: Any) -> tuple[np.ndarray, np.ndarray]:
-    """Both as float 2-D ``(n_samples, n_outputs)`` of equal shape."""
+    """Both as finite float 2-D ``(n_samples, n_outputs)`` of equal shape."""
     yt, yp = _as_array(y_true, "y_true"), _as_array(y_pred, "y_pred")
     if yt.ndim == 1:
         yt = yt[:, None]
@@ -95,15 +113,9 @@ def _check_pair(y_true: Any, y_pred: Any) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _aggregate(values: np.ndarray, multioutput: Multioutput) -> float | np.ndarray:
+    # The string choices are checked by validate_params.
     if isinstance(multioutput, str):
-        if multioutput == "raw_values":
-            return values
-        if multioutput == "uniform_average":
-            return float(np.mean(values))
-        raise ValueError(
-            "multioutput must be 'raw_values', 'uniform_average' or an array of "
-            f"weights, got {multioutput!r}."
-        )
+        return values if multioutput == "raw_values" else float(np.mean(values))
     weights = np.asarray(multioutput, dtype=np.float64)
     if weights.shape != values.shape:
         raise ValueError(
@@ -113,6 +125,10 @@ def _aggregate(values: np.ndarray, multioutput: Multioutput) -> float | np.ndarr
     return float(np.average(values, weights=weights))
 
 
+@validate_params(
+    {**_PAIR, "sample_weight": ["array-like", None]},
+    prefer_skip_nested_validation=True,
+)
 def mae(
     y_true: Any,
     y_pred: Any,
@@ -137,6 +153,10 @@ def mae(
     return _sk_mae(y_true, y_pred, sample_weight=sample_weight, multioutput=multioutput)
 
 
+@validate_params(
+    {**_PAIR, "sample_weight": ["array-like", None]},
+    prefer_skip_nested_validation=True,
+)
 def rmse(
     y_true: Any,
     y_pred: Any,
@@ -164,6 +184,7 @@ def rmse(
     )
 
 
+@validate_params(_PAIR, prefer_skip_nested_validation=True)
 def smape(
     y_true: Any, y_pred: Any, *, multioutput: Multioutput = "uniform_average"
 ) -> float | np.ndarray:
@@ -181,6 +202,12 @@ def smape(
     Returns
     -------
     float or ndarray of shape (horizon,)
+
+    Raises
+    ------
+    ValueError
+        As :func:`mae`: NaN or inf in ``y_true`` or ``y_pred``, different
+        shapes, no sample.
 
     Examples
     --------
@@ -203,9 +230,19 @@ def _naive_scale(series: np.ndarray, season: int, name: str) -> np.ndarray:
             f"{name} has {series.shape[0]} values; the seasonal naive error with "
             f"season={season} needs more than {season}."
         )
-    return np.nanmean(np.abs(series[season:] - series[:-season]), axis=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN: checked by mase
+        return np.nanmean(np.abs(series[season:] - series[:-season]), axis=0)
 
 
+@validate_params(
+    {
+        **_PAIR,
+        "y_train": ["array-like", None],
+        "season": [Interval(Integral, 1, None, closed="left")],
+    },
+    prefer_skip_nested_validation=True,
+)
 def mase(
     y_true: Any,
     y_pred: Any,
@@ -240,7 +277,15 @@ def mase(
     -------
     float or ndarray of shape (horizon,)
         ``inf`` (with an :class:`~sklearn.exceptions.UndefinedMetricWarning`)
-        when the naive error is 0, e.g. for a constant training series.
+        when the naive error is 0, e.g. for a constant training series, and
+        ``nan`` (0/0, same warning) if the forecast error is 0 as well.
+
+    Raises
+    ------
+    ValueError
+        As :func:`mae` for NaN or inf in ``y_true``/``y_pred`` or different
+        shapes; for inf in ``y_train`` (NaN there is skipped), or too short
+        a scaling series.
 
     Examples
     --------
@@ -248,15 +293,12 @@ def mase(
     >>> mase([3.0, 4.0], [3.5, 4.0], y_train=[1.0, 2.0, 4.0])  # 0.25 / 1.5
     0.16666666666666666
     """
-    if isinstance(season, bool) or not isinstance(season, (int, np.integer)):
-        raise TypeError(f"season must be an int >= 1, got {season!r}.")
-    if season < 1:
-        raise ValueError(f"season must be >= 1, got {season}.")
+    season = int(season)
     yt, yp = _check_pair(y_true, y_pred)
     if y_train is None:
         scale = _naive_scale(yt, season, "y_true (used for scaling, y_train=None)")
     else:
-        train = _as_array(y_train, "y_train")
+        train = _as_array(y_train, "y_train", allow_nan=True)
         if train.ndim == 2 and train.shape[1] == 1:
             train = train[:, 0]
         if train.ndim == 2 and train.shape[1] != yt.shape[1]:
@@ -269,11 +311,17 @@ def mase(
             raise ValueError(f"y_train must be 1-D or 2-D, got shape {train.shape}.")
         scale = _naive_scale(train, season, "y_train")
         scale = np.broadcast_to(scale, (yt.shape[1],))
+        if np.isnan(scale).any():
+            raise ValueError(
+                f"y_train has no pair of observed values {season} step(s) apart "
+                "(too many NaN): the naive error that scales MASE is undefined."
+            )
     err = np.abs(yp - yt).mean(axis=0)
     if np.any(scale == 0):
         warnings.warn(
             "The naive forecast's error used to scale MASE is 0 (a constant "
-            "series); MASE is infinite.",
+            "series); MASE is infinite, and NaN (0/0) where the forecast is "
+            "perfect too.",
             UndefinedMetricWarning,
             stacklevel=2,
         )
@@ -282,6 +330,9 @@ def mase(
     return _aggregate(values, multioutput)
 
 
+@validate_params(
+    {**_PAIR, "y_last": ["array-like", None]}, prefer_skip_nested_validation=True
+)
 def directional_accuracy(
     y_true: Any,
     y_pred: Any,
@@ -311,7 +362,17 @@ def directional_accuracy(
     Returns
     -------
     float or ndarray of shape (horizon,)
-        Between 0 and 1; higher is better. 0.5 is a coin flip.
+        Between 0 and 1; higher is better. 0.5 is a coin flip. No move
+        (a value equal to ``y_last``, or a zero return) is a direction of
+        its own: a forecast of "no change" is correct only when nothing
+        changed.
+
+    Raises
+    ------
+    ValueError
+        As :func:`mae` for NaN or inf in ``y_true``/``y_pred`` (a NaN
+        forecast is neither right nor wrong) or different shapes; for NaN or
+        inf in ``y_last`` or a ``y_last`` of the wrong length.
 
     Examples
     --------
@@ -353,6 +414,16 @@ class DieboldMarianoResult(NamedTuple):
     pvalue: float
 
 
+@validate_params(
+    {
+        "errors_a": ["array-like"],
+        "errors_b": ["array-like"],
+        "horizon": [Interval(Integral, 1, None, closed="left")],
+        "loss": [StrOptions({"squared", "absolute"}), callable],
+        "alternative": [StrOptions({"two-sided", "less", "greater"})],
+    },
+    prefer_skip_nested_validation=True,
+)
 def diebold_mariano(
     errors_a: Any,
     errors_b: Any,
@@ -417,16 +488,9 @@ def diebold_mariano(
     >>> res.statistic > 0, res.pvalue < 0.01
     (True, True)
     """
-    if isinstance(horizon, bool) or not isinstance(horizon, (int, np.integer)):
-        raise TypeError(f"horizon must be an int >= 1, got {horizon!r}.")
-    if horizon < 1:
-        raise ValueError(f"horizon must be >= 1, got {horizon}.")
-    if alternative not in ("two-sided", "less", "greater"):
-        raise ValueError(
-            "alternative must be 'two-sided', 'less' or 'greater', got "
-            f"{alternative!r}."
-        )
-    ea, eb = _as_array(errors_a, "errors_a"), _as_array(errors_b, "errors_b")
+    horizon = int(horizon)
+    ea = _as_array(errors_a, "errors_a", allow_nan=True)
+    eb = _as_array(errors_b, "errors_b", allow_nan=True)
     if ea.ndim != 1 or eb.ndim != 1:
         raise ValueError(
             "errors_a and errors_b must be 1-D (one horizon step); for several "
@@ -451,12 +515,8 @@ def diebold_mariano(
         loss_fn: Callable[[np.ndarray], np.ndarray] = np.square
     elif loss == "absolute":
         loss_fn = np.abs
-    elif callable(loss):
+    else:  # a callable (validate_params)
         loss_fn = loss
-    else:
-        raise ValueError(
-            f"loss must be 'squared', 'absolute' or a callable, got {loss!r}."
-        )
     d = np.asarray(loss_fn(ea), dtype=np.float64) - np.asarray(
         loss_fn(eb), dtype=np.float64
     )
