@@ -18,6 +18,7 @@ import time
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from numbers import Integral
 from typing import Any
 
 import numpy as np
@@ -26,20 +27,20 @@ from sklearn.base import clone, is_classifier
 from sklearn.metrics import accuracy_score
 from sklearn.model_selection import TimeSeriesSplit
 from sklearn.utils import _safe_indexing
+from sklearn.utils._param_validation import (
+    HasMethods,
+    Interval,
+    validate_parameter_constraints,
+    validate_params,
+)
 
 from skseq.metrics import directional_accuracy, mae, mase, rmse, smape
 
 __all__ = ["BacktestResult", "TimeSeriesWindowSplit", "backtest"]
 
 
-def _check_int(value: Any, name: str, minimum: int, allow_none: bool = False):
-    if value is None and allow_none:
-        return None
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an int >= {minimum}, got {value!r}.")
-    if value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}, got {value}.")
-    return int(value)
+def _at_least(minimum: int) -> Interval:
+    return Interval(Integral, minimum, None, closed="left")
 
 
 class TimeSeriesWindowSplit:
@@ -87,6 +88,15 @@ class TimeSeriesWindowSplit:
     [0 1 2 3 4 5] [8 9]
     """
 
+    _parameter_constraints: dict[str, list[Any]] = {
+        "n_splits": [_at_least(2)],
+        "horizon": [_at_least(1)],
+        "gap": [_at_least(0), None],
+        "test_size": [_at_least(1), None],
+        "max_train_size": [_at_least(1), None],
+        "expanding": ["boolean"],
+    }
+
     def __init__(
         self,
         n_splits: int = 5,
@@ -118,11 +128,25 @@ class TimeSeriesWindowSplit:
         )
         return f"{type(self).__name__}({params})"
 
+    def _check_params(self) -> None:
+        """Check every parameter against ``_parameter_constraints``.
+
+        Raises
+        ------
+        InvalidParameterError
+            Naming the parameter (a subclass of ValueError and TypeError).
+        """
+        validate_parameter_constraints(
+            self._parameter_constraints,
+            {name: getattr(self, name) for name in self._parameter_constraints},
+            caller_name=type(self).__name__,
+        )
+
     def _gap(self) -> int:
-        horizon = _check_int(self.horizon, "horizon", 1)
-        gap = _check_int(self.gap, "gap", 0, allow_none=True)
-        if gap is None:
+        horizon = int(self.horizon)
+        if self.gap is None:
             return horizon - 1
+        gap = int(self.gap)
         if gap < horizon - 1:
             raise ValueError(
                 f"gap={gap} is smaller than horizon - 1 = {horizon - 1}: training "
@@ -143,7 +167,8 @@ class TimeSeriesWindowSplit:
         -------
         int
         """
-        return _check_int(self.n_splits, "n_splits", 2)
+        self._check_params()
+        return int(self.n_splits)
 
     def split(
         self, X: Any, y: Any = None, groups: Any = None
@@ -166,10 +191,8 @@ class TimeSeriesWindowSplit:
         """
         n_splits = self.get_n_splits()
         gap = self._gap()
-        test_size = _check_int(self.test_size, "test_size", 1, allow_none=True)
-        max_train = _check_int(
-            self.max_train_size, "max_train_size", 1, allow_none=True
-        )
+        test_size = None if self.test_size is None else int(self.test_size)
+        max_train = None if self.max_train_size is None else int(self.max_train_size)
         n = _num_samples(X)
         base = TimeSeriesSplit(
             n_splits=n_splits,
@@ -330,6 +353,21 @@ def _metric_value(
     return float(metric(yt, yp))
 
 
+@validate_params(
+    {
+        "estimator": [HasMethods(["fit", "predict"])],
+        "X": ["array-like"],
+        "y": ["array-like"],
+        "cv": [_at_least(2), HasMethods(["split", "get_n_splits"])],
+        "scoring": [str, callable, list, tuple, dict, None],
+        "index": ["array-like", None],
+        "y_last": ["array-like", None],
+        "season": [_at_least(1)],
+        "return_predictions": ["boolean"],
+        "return_estimators": ["boolean"],
+    },
+    prefer_skip_nested_validation=False,
+)
 def backtest(
     estimator: Any,
     X: Any,
@@ -416,10 +454,8 @@ def backtest(
             f"shape {np.shape(y)}. Align them, e.g. with skseq.make_supervised."
         )
     n_steps = y_values.shape[1]
-    if isinstance(cv, (int, np.integer)) and not isinstance(cv, bool):
+    if isinstance(cv, Integral):
         cv = TimeSeriesWindowSplit(n_splits=int(cv), horizon=n_steps)
-    elif isinstance(cv, str) or not hasattr(cv, "split"):
-        raise TypeError(f"cv must be an int or a splitter with split(), got {cv!r}.")
     elif isinstance(cv, TimeSeriesWindowSplit) and cv.horizon < n_steps:
         warnings.warn(
             f"y has {n_steps} columns but the splitter's horizon is {cv.horizon}: "

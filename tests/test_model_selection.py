@@ -92,9 +92,11 @@ def test_split_default_gap_is_horizon_minus_one():
 def test_split_rejects_a_gap_that_leaks():
     with pytest.raises(ValueError, match="leakage"):
         list(TimeSeriesWindowSplit(horizon=3, gap=1).split(np.zeros(50)))
-    with pytest.raises(ValueError, match="n_splits must be >= 2"):
+    with pytest.raises(
+        ValueError, match="'n_splits' parameter of TimeSeriesWindowSplit"
+    ):
         TimeSeriesWindowSplit(n_splits=1).get_n_splits()
-    with pytest.raises(TypeError, match="horizon must be an int"):
+    with pytest.raises(TypeError, match="'horizon' parameter of TimeSeriesWindowSplit"):
         list(TimeSeriesWindowSplit(horizon=1.5).split(np.zeros(50)))
     with pytest.raises(ValueError):
         list(TimeSeriesWindowSplit(n_splits=5, test_size=30).split(np.zeros(50)))
@@ -253,8 +255,14 @@ def test_backtest_errors_and_warnings():
         backtest(_model(), X, y, cv=3, scoring="r2_adjusted")
     with pytest.raises(TypeError, match="metric functions"):
         backtest(_model(), X, y, cv=3, scoring={"mae": mae_scorer})
-    with pytest.raises(TypeError, match="splitter"):
+    with pytest.raises(TypeError, match="'cv' parameter of backtest"):
         backtest(_model(), X, y, cv="five")
+    with pytest.raises(ValueError, match="'cv' parameter of backtest"):
+        backtest(_model(), X, y, cv=1)
+    with pytest.raises(ValueError, match="'season' parameter of backtest"):
+        backtest(_model(), X, y, cv=3, season=0)
+    with pytest.raises(TypeError, match="'estimator' parameter of backtest"):
+        backtest("ridge", X, y, cv=3)
 
 
 # --------------------------------------------------------------------------
