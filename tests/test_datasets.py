@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import socket
@@ -266,12 +267,46 @@ def test_open_ended_request_never_caches_today(tmp_path, monkeypatch):
     assert len(fake.calls) == 2
 
 
-@pytest.mark.parametrize("damage", ["edit_csv", "truncate_csv", "bad_json", "no_json"])
+def _rewrite_sidecar(json_path: Path, csv_path: Path, **changes) -> None:
+    """Make the sidecar agree with the CSV's bytes again, plus ``changes``."""
+    meta = json.loads(json_path.read_text())
+    meta["sha256"] = hashlib.sha256(csv_path.read_bytes()).hexdigest()
+    meta.update(changes)
+    json_path.write_text(json.dumps(meta))
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        "edit_csv",
+        "truncate_csv",
+        "bad_json",
+        "no_json",
+        "rows_overflow",
+        "non_numeric_cell",
+        "csv_is_a_folder",
+        "json_is_a_folder",
+    ],
+)
 def test_corrupt_cache_is_discarded_and_downloaded_again(fake_yf, tmp_path, damage):
     good = ds.load_stock("AAPL", "2011-01-01", "2012-01-01", cache_dir=tmp_path)
     csv_path = tmp_path / "stocks" / "AAPL_1d.csv"
     json_path = tmp_path / "stocks" / "AAPL_1d.json"
-    if damage == "edit_csv":
+    if damage == "rows_overflow":  # json reads 1e400 as inf; int(inf) overflows
+        json_path.write_text(
+            json_path.read_text().replace('"rows": ', '"rows": 1e400,"x":')
+        )
+    elif damage == "non_numeric_cell":  # with a checksum that matches
+        lines = csv_path.read_text().splitlines()
+        date, *values = lines[5].split(",")
+        lines[5] = ",".join([date, "n/a-price", *values[1:]])
+        csv_path.write_text("\n".join(lines) + "\n")
+        _rewrite_sidecar(json_path, csv_path)
+    elif damage in ("csv_is_a_folder", "json_is_a_folder"):
+        path = csv_path if damage == "csv_is_a_folder" else json_path
+        path.unlink()
+        (path / "inside").mkdir(parents=True)
+    elif damage == "edit_csv":
         lines = csv_path.read_text().splitlines()
         date, *values = lines[5].split(",")
         lines[5] = ",".join([date, "999.0", *values[1:]])
@@ -291,6 +326,20 @@ def test_corrupt_cache_is_discarded_and_downloaded_again(fake_yf, tmp_path, dama
     pd.testing.assert_frame_equal(
         ds.load_stock("AAPL", "2011-01-01", "2012-01-01", cache_dir=tmp_path), good
     )
+
+
+def test_unwritable_cache_keeps_the_download(fake_yf, tmp_path):
+    blocked = tmp_path / "cache"
+    blocked.mkdir()
+    (blocked / "stocks").write_text("a file where the cache folder should be")
+    with pytest.warns(UserWarning, match="could not write the cache entry of AAPL"):
+        df = ds.load_stock("AAPL", "2011-01-01", "2012-01-01", cache_dir=blocked)
+    assert len(df) == 252 and list(df.columns) == FIELDS
+    # Nothing was cached, nothing broke: the next call downloads again.
+    with pytest.warns(UserWarning, match="could not write"):
+        again = ds.load_stock("AAPL", "2011-01-01", "2012-01-01", cache_dir=blocked)
+    pd.testing.assert_frame_equal(again, df)
+    assert len(fake_yf.calls) == 2
 
 
 def test_default_start_asks_for_the_whole_history(fake_yf, tmp_path):
@@ -336,7 +385,9 @@ def test_one_failing_ticker_names_it(fake_yf, tmp_path):
         ({"tickers": "AAPL MSFT"}, "as a list"),
         ({"tickers": ["AAPL", "aapl"]}, "duplicate"),
         ({"tickers": []}, "empty"),
-        ({"tickers": "AAPL", "interval": "2d"}, "unknown interval.*1d"),
+        ({"tickers": "AAPL", "interval": "2d"}, "'interval' parameter.*1d"),
+        ({"tickers": "AAPL", "refresh": "yes"}, "'refresh' parameter"),
+        ({"tickers": "AAPL", "start": 2011}, "'start' parameter"),
         ({"tickers": "AAPL", "start": "2012-01-01", "end": "2011-01-01"}, "before end"),
         ({"tickers": "AAPL", "start": "yesterday-ish"}, "not a date"),
         ({"tickers": "AAPL", "interval": "5m"}, "start is required"),
@@ -619,6 +670,22 @@ def test_classification_bad_input():
         ds.load_classification("Coffee")
     with pytest.raises(ValueError, match="split"):
         ds.load_classification("GunPoint", split="validation")
+    with pytest.raises(TypeError, match="'split' parameter of load_classification"):
+        ds.load_classification("GunPoint", split=1)
+
+
+@pytest.mark.parametrize("split", ["train", "test", None])
+@pytest.mark.parametrize("name", ["GunPoint", "JapaneseVowels"])
+def test_classification_arrays_are_writeable_and_own_their_data(name, split):
+    X, y = ds.load_classification(name, split=split)
+    first = X[0]
+    assert first.flags.writeable and y.flags.writeable
+    original = first.copy()
+    first[...] = 0.0
+    y[0] = "changed"
+    X2, y2 = ds.load_classification(name, split=split)
+    np.testing.assert_array_equal(X2[0], original)  # the bundled data are intact
+    assert y2[0] != "changed"
 
 
 # --------------------------------------------------------------- packaging

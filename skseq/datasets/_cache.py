@@ -10,8 +10,9 @@ For every (ticker, interval) the cache holds
 
 The range is kept because markets are closed on some days: a range with no
 row on a given day can still be complete. A file that cannot be read, whose
-checksum or row count does not match, or that lacks its sidecar, is *corrupt*:
-it is never used (see :class:`CorruptCacheWarning`).
+checksum or row count does not match, that lacks its sidecar, holds values
+that are not numbers, or is a folder, is *corrupt*: it is never used, and it
+is discarded (see :class:`CorruptCacheWarning`).
 """
 
 from __future__ import annotations
@@ -19,12 +20,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import tempfile
 import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 FORMAT_VERSION = 1
@@ -81,10 +82,15 @@ class PriceCache:
             If the entry exists but is unreadable or inconsistent.
         """
         csv_path, meta_path = self.paths(ticker, interval)
-        if not csv_path.exists() and not meta_path.exists():
-            return None
+        try:
+            if not csv_path.exists() and not meta_path.exists():
+                return None
+        except OSError as exc:  # e.g. a cache folder that cannot be searched
+            raise CorruptCacheError(f"cannot look into {self.root}: {exc}") from exc
         if not csv_path.is_file() or not meta_path.is_file():
-            raise CorruptCacheError("the CSV file or its JSON sidecar is missing")
+            raise CorruptCacheError(
+                "the CSV file or its JSON sidecar is missing or not a file"
+            )
         try:
             meta = json.loads(meta_path.read_text(encoding="utf-8"))
             start = pd.Timestamp(meta["start"])
@@ -93,17 +99,27 @@ class PriceCache:
             checksum = str(meta["sha256"])
             version = int(meta["format"])
             same_key = meta["ticker"] == ticker and meta["interval"] == interval
-        except (OSError, ValueError, KeyError, TypeError) as exc:
+        except (OSError, ValueError, KeyError, TypeError, OverflowError) as exc:
+            # OverflowError: "rows": 1e400 reads as inf, which int() refuses.
             raise CorruptCacheError(f"unreadable sidecar {meta_path.name}") from exc
         if version != FORMAT_VERSION or not same_key or not start < end:
             raise CorruptCacheError(f"inconsistent sidecar {meta_path.name}")
-        raw = csv_path.read_bytes()
+        try:
+            raw = csv_path.read_bytes()
+        except OSError as exc:
+            raise CorruptCacheError(f"unreadable {csv_path.name}") from exc
         if hashlib.sha256(raw).hexdigest() != checksum:
             raise CorruptCacheError(f"checksum mismatch for {csv_path.name}")
         try:
             frame = pd.read_csv(csv_path, float_precision="round_trip")
             frame["Date"] = pd.to_datetime(frame["Date"], format="ISO8601")
-        except (OSError, ValueError, KeyError, pd.errors.ParserError) as exc:
+        except (
+            OSError,
+            ValueError,
+            KeyError,
+            OverflowError,
+            pd.errors.ParserError,
+        ) as exc:
             raise CorruptCacheError(f"unreadable {csv_path.name}") from exc
         frame = frame.set_index("Date")
         if (
@@ -111,7 +127,7 @@ class PriceCache:
             or len(frame) != n_rows
             or not frame.index.is_monotonic_increasing
             or not frame.index.is_unique
-            or not all(np.issubdtype(dt, np.number) for dt in frame.dtypes)
+            or not all(pd.api.types.is_numeric_dtype(dt) for dt in frame.dtypes)
         ):
             raise CorruptCacheError(f"unexpected content in {csv_path.name}")
         return CacheEntry(frame=frame, start=start, end=end)
@@ -137,11 +153,18 @@ class PriceCache:
         _atomic_write(meta_path, json.dumps(meta, indent=1).encode("utf-8"))
 
     def discard(self, ticker: str, interval: str) -> None:
-        """Delete an entry's files if they exist."""
+        """Delete an entry's files (or folders in their place) if they exist.
+
+        Best effort: what cannot be deleted is left; the entry stays corrupt,
+        so it is discarded again next time and never used.
+        """
         for path in self.paths(ticker, interval):
             try:
-                path.unlink()
-            except FileNotFoundError:
+                if path.is_dir() and not path.is_symlink():
+                    shutil.rmtree(path)
+                else:
+                    path.unlink()
+            except OSError:
                 pass
 
 

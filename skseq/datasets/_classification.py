@@ -6,6 +6,7 @@ import functools
 
 import numpy as np
 import pandas as pd
+from sklearn.utils._param_validation import validate_params
 
 from ._base import check_choice, data_path
 
@@ -69,7 +70,8 @@ def _split_cases(
     case = rows["case"].to_numpy()
     starts = np.flatnonzero(np.r_[True, case[1:] != case[:-1]])
     lengths = np.diff(np.r_[starts, len(case)])
-    values = rows[channels].to_numpy(dtype=np.float64)
+    # A copy: pandas may hand out a read-only view of its own data.
+    values = rows[channels].to_numpy(dtype=np.float64, copy=True)
     labels = rows["label"].to_numpy()[starts].astype(str)
     if variable:
         return [
@@ -79,6 +81,9 @@ def _split_cases(
     return values.reshape(len(starts), length, len(channels)), labels
 
 
+@validate_params(
+    {"name": [str], "split": [str, None]}, prefer_skip_nested_validation=True
+)
 def load_classification(
     name: str, split: str | None = None
 ) -> tuple[np.ndarray | list[np.ndarray], np.ndarray]:
@@ -107,7 +112,8 @@ def load_classification(
     Returns
     -------
     X : numpy.ndarray of shape (n_samples, n_timesteps, n_features) or list
-        float64 values in skseq's layout. The archive files (and sktime/aeon)
+        float64 values in skseq's layout, writeable arrays of their own
+        (changing them does not change a later call's result). The archive files (and sktime/aeon)
         are channels-first, ``(n_cases, n_channels, n_timepoints)``; they are
         transposed here. JapaneseVowels has series of different lengths, so
         ``X`` is a list of 2-D arrays of shape ``(n_timesteps_i, 12)``.

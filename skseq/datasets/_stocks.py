@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import datetime
 import functools
 import logging
 import os
 import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from numbers import Real
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 
 from ._base import (
     DateLike,
@@ -99,12 +102,8 @@ def _normalise_tickers(tickers: str | Sequence[str]) -> tuple[list[str], bool]:
     return out, single
 
 
-def _check_interval(interval: str) -> str:
-    if interval not in _INTERVALS:
-        raise ValueError(
-            f"unknown interval {interval!r}; available: {', '.join(_INTERVALS)}"
-        )
-    return interval
+_TICKERS = [str, list, tuple]
+_DATE = [str, datetime.date, np.datetime64, None]
 
 
 def _check_range(start: pd.Timestamp | None, end: pd.Timestamp | None) -> None:
@@ -163,6 +162,10 @@ def _read_snapshot() -> pd.DataFrame:
     return frame
 
 
+@validate_params(
+    {"tickers": [*_TICKERS, None], "start": _DATE, "end": _DATE},
+    prefer_skip_nested_validation=True,
+)
 def load_stock_snapshot(
     tickers: str | Sequence[str] | None = None,
     start: DateLike | None = None,
@@ -444,7 +447,18 @@ def _load_one(
         frame = pd.concat(parts)
         frame = frame[~frame.index.duplicated(keep="last")].sort_index()
     if received and cov is not None:
-        cache.write(ticker, interval, CacheEntry(frame=frame, start=cov[0], end=cov[1]))
+        try:
+            cache.write(
+                ticker, interval, CacheEntry(frame=frame, start=cov[0], end=cov[1])
+            )
+        except OSError as exc:  # a read-only or full cache: keep what arrived
+            warnings.warn(
+                f"could not write the cache entry of {ticker} ({interval}) in "
+                f"{cache.root}: {exc}; the downloaded rows are returned but not "
+                "cached (set cache_dir or SKSEQ_CACHE_DIR to a writable folder)",
+                UserWarning,
+                stacklevel=3,
+            )
 
     span = (
         f"{format_date(start)} to {format_date(end)} (exclusive), interval {interval}"
@@ -472,6 +486,19 @@ def _load_one(
     return result
 
 
+@validate_params(
+    {
+        "tickers": _TICKERS,
+        "start": _DATE,
+        "end": _DATE,
+        "interval": [StrOptions(set(_INTERVALS))],
+        "cache_dir": [str, os.PathLike, None],
+        "offline": ["boolean"],
+        "refresh": ["boolean"],
+        "timeout": [Interval(Real, 0, None, closed="neither")],
+    },
+    prefer_skip_nested_validation=True,
+)
 def load_stock(
     tickers: str | Sequence[str],
     start: DateLike | None = None,
@@ -512,7 +539,9 @@ def load_stock(
         ``<TICKER>_<interval>.csv`` plus a ``.json`` sidecar recording the
         requested range covered (markets are closed on some days) and a
         checksum. A corrupt entry is discarded with a
-        :class:`CorruptCacheWarning` and downloaded again, never used.
+        :class:`CorruptCacheWarning` and downloaded again, never used. If the
+        folder cannot be written, the downloaded rows are returned with a
+        warning instead of being cached.
     offline : bool, default=False
         Read the bundled snapshot instead (:func:`load_stock_snapshot`); only
         ``interval="1d"`` and the snapshot's tickers and dates.
@@ -553,7 +582,6 @@ def load_stock(
     ['Open', 'High', 'Low', 'Close', 'Adj Close', 'Volume']
     """
     names, single = _normalise_tickers(tickers)
-    _check_interval(interval)
     if offline:
         if interval != "1d":
             raise ValueError(
@@ -572,10 +600,6 @@ def load_stock(
     if end_ts is None:
         end_ts = pd.Timestamp.now().floor("s")
     _check_range(start_ts, end_ts)
-    if not isinstance(timeout, (int, float)) or timeout <= 0:
-        raise ValueError(
-            f"timeout must be a positive number of seconds, got {timeout!r}"
-        )
 
     cache = PriceCache(get_cache_dir(cache_dir) / "stocks", FIELDS)
     frames: dict[str, pd.DataFrame] = {}

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
 import functools
+from numbers import Integral
 
 import numpy as np
 import pandas as pd
+from sklearn.utils._param_validation import Interval, validate_params
 
 from ._base import check_choice, data_path
 
@@ -109,6 +112,14 @@ def _run_lengths(missing: np.ndarray) -> np.ndarray:
     return out
 
 
+@validate_params(
+    {
+        "origin": [str],
+        "max_gap": [Interval(Integral, 0, None, closed="left")],
+        "tz": [str, datetime.tzinfo, None],
+    },
+    prefer_skip_nested_validation=True,
+)
 def load_weather_hourly(
     origin: str = "JFK", *, max_gap: int = 12, tz: str | None = None
 ) -> pd.DataFrame:
@@ -165,14 +176,7 @@ def load_weather_hourly(
     ``wind_gust`` (missing unless gusts were reported) is not included.
     """
     origin = check_choice(origin, WEATHER_ORIGINS, "origin")
-    if (
-        isinstance(max_gap, bool)
-        or not isinstance(max_gap, (int, np.integer))
-        or max_gap < 0
-    ):
-        raise ValueError(
-            f"max_gap must be a non-negative integer (hours), got {max_gap!r}"
-        )
+    max_gap = int(max_gap)
 
     data = _read_hourly()
     frame = data[data["origin"] == origin].drop(columns="origin")
