@@ -15,8 +15,13 @@ import pandas as pd
 import pytest
 
 from skseq.cli import main
-from skseq.report.runner import MODEL_NAMES
-from skseq.report.tasks import DEFAULT_TASKS, TASKS, resolve_tasks
+from skseq.report.runner import (
+    MODEL_GROUPS,
+    MODEL_NAMES,
+    resolve_models,
+    task_model_names,
+)
+from skseq.report.tasks import DEFAULT_TASKS, GROUPS, TASKS, resolve_tasks
 
 NETWORKS = {"rnn", "lstm", "gru"}
 FORECAST_BASELINES = {
@@ -276,7 +281,18 @@ def test_resolve_tasks_groups() -> None:
     assert resolve_tasks(None) == list(DEFAULT_TASKS)
     assert resolve_tasks(["weather"]) == ["seattle", "nyc-hourly"]
     assert resolve_tasks(["italy-power", "STOCK"]) == ["stock", "italy-power"]
-    assert "seq2seq" in MODEL_NAMES
+    # A group gives the same tasks, in report order, as its members listed
+    # in any order and repeated.
+    for group, members in GROUPS.items():
+        expected = [name for name in TASKS if name in members]
+        assert resolve_tasks([group]) == expected, group
+        assert resolve_tasks([*reversed(members), *members]) == expected, group
+    # The names --models accepts are exactly the models the tasks run.
+    run = {name for task in TASKS.values() for name in task_model_names(task)}
+    assert run == set(MODEL_NAMES)
+    for group, members in MODEL_GROUPS.items():
+        assert resolve_models([group.upper()]) == list(members)
+        assert set(members) <= run
 
 
 def test_python_dash_m() -> None:
