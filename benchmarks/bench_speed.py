@@ -1,6 +1,6 @@
 """Training and prediction speed of skseq's recurrent regressors vs a plain PyTorch loop.
 
-The setting follows ``/work/shared/PERF-NOTES.md``: a 20,000-point float32
+The setting, a mid-sized single-series training job: a 20,000-point float32
 series, windows of 64 steps predicting the next value (15,936 training
 windows, the last 4,000 windows held out for prediction), one recurrent layer
 of 64 hidden units and a linear head, Adam with lr 1e-3, MSE, batch 64,
@@ -40,7 +40,7 @@ skseq: ``predict``, batches of 1,024; skorch: ``predict``, batches of 64).
 
 Run::
 
-    python benchmarks/bench_speed.py                 # PERF-NOTES setting (~3 min)
+    python benchmarks/bench_speed.py                 # the full setting (~3 min)
     python benchmarks/bench_speed.py --quick         # small setting (~10 s)
     python benchmarks/bench_speed.py --threads 1     # on a busy machine
     python benchmarks/bench_speed.py --cells lstm --repeat 5

@@ -1,4 +1,19 @@
-"""Tests for skseq.model_selection, and the leakage rules of DESIGN.md."""
+"""Tests for skseq.model_selection, and skseq's leakage rules.
+
+The leakage rules, numbered as in the test names:
+
+1. Windows are causal: the window of origin ``t`` holds rows up to ``t``, its
+   targets rows ``t + 1 .. t + horizon`` (tested in ``test_windows.py``).
+2. Anything fitted (scalers, imputers, the network) sees the training fold
+   only.
+3. A gap of at least ``horizon - 1`` samples separates a training fold from
+   its test fold, so no training target lies inside a test target: data after
+   a fold's last training target cannot change that fold's model.
+4. Early stopping validates on the newest training samples, never on a random
+   or oldest slice (tested in ``test_estimators.py``).
+5. A column that copies the target cannot help a model: window ``t`` never
+   sees the copy's value at ``t + 1``.
+"""
 
 from __future__ import annotations
 
@@ -266,7 +281,7 @@ def test_backtest_errors_and_warnings():
 
 
 # --------------------------------------------------------------------------
-# Leakage rules (DESIGN.md)
+# Leakage rules 2, 3 and 5 (stated in the module docstring)
 # --------------------------------------------------------------------------
 
 
