@@ -118,7 +118,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--out",
         default="skseq-report",
         metavar="DIR",
-        help="output folder (default: skseq-report)",
+        help="output folder (default: skseq-report): new, empty, or one skseq "
+        "wrote; checked before the run, replaced in one step at the end",
     )
     mode = bench.add_mutually_exclusive_group()
     mode.add_argument(
