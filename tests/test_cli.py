@@ -7,6 +7,7 @@ what it promises, not the quality of the models.
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -54,6 +55,12 @@ def test_smoke_run_writes_every_file(smoke_report: Path) -> None:
     assert "italy-power_loss_curves.png" in pngs
     for png in smoke_report.glob("*.png"):
         assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    # The marker that lets a later run replace this folder lists every file.
+    marker = json.loads((smoke_report / ".skseq-report.json").read_text())
+    on_disk = {p.name for p in smoke_report.iterdir()} - {".skseq-report.json"}
+    assert set(marker["files"]) == on_disk
+    staging = f".{smoke_report.name}."  # the hidden folders beside it are gone
+    assert not [p for p in smoke_report.parent.iterdir() if p.name.startswith(staging)]
 
 
 def test_results_csv_is_tidy_and_complete(smoke_report: Path) -> None:
