@@ -21,6 +21,7 @@ from skorch.callbacks import EarlyStopping, GradientNormClipping
 from ..nn import CELLS, RecurrentNet
 from ..utils.validation import check_n_features, check_sequences
 from ._data import BatchLoader, ChronologicalSplit, SequenceDataset
+from ._net import StopOnNonFiniteLoss
 
 #: Optimizers that can be named by string.
 OPTIMIZERS: dict[str, type[torch.optim.Optimizer]] = {
@@ -126,7 +127,12 @@ class RecurrentEstimatorMixin:
         return self.optimizer
 
     def _callbacks(self) -> list:
-        callbacks = []
+        callbacks = [
+            (
+                "stop_on_non_finite_loss",
+                StopOnNonFiniteLoss(type(self).__name__, float(self.lr)),
+            )
+        ]
         if self.clip_grad_norm is not None:
             callbacks.append(
                 ("clip_grad_norm", GradientNormClipping(float(self.clip_grad_norm)))
@@ -190,12 +196,16 @@ class RecurrentEstimatorMixin:
     # -- fit ----------------------------------------------------------------
     def _fit(self, X, y):
         self._check_params()
-        seqs = check_sequences(X, estimator=self)
-        continuing = (
-            self.warm_start
-            and hasattr(self, "net_")
-            and self.n_features_in_ == seqs.n_features
-        )
+        seqs = check_sequences(X, estimator=self, float32=True)
+        continuing = self.warm_start and hasattr(self, "net_")
+        if continuing and seqs.n_features != self.n_features_in_:
+            raise ValueError(
+                f"warm_start=True but X has {seqs.n_features} features per time "
+                f"step where the fitted network has {self.n_features_in_}. A "
+                "network cannot continue training on other features: pass the "
+                "same columns as before, or set warm_start=False to train a new "
+                "network."
+            )
         y_encoded, n_outputs = self._encode_target(y, seqs.n_samples, continuing)
         if continuing and n_outputs != self.n_outputs_:
             raise ValueError(
@@ -209,6 +219,9 @@ class RecurrentEstimatorMixin:
         with torch.random.fork_rng(devices=cuda):
             torch.manual_seed(seed)
             if continuing:
+                self.net_ = self._continue_net(
+                    self.net_, seqs.n_features, n_outputs, seed
+                )
                 self.net_.partial_fit(dataset, None)
             else:
                 self.net_ = self._build_net(seqs.n_features, n_outputs, seed)
@@ -217,11 +230,63 @@ class RecurrentEstimatorMixin:
         self.n_outputs_ = n_outputs
         return self
 
+    def _continue_net(self, old: NeuralNet, n_features: int, n_outputs: int, seed: int):
+        """A net built from the current parameters that continues ``old``.
+
+        Training settings changed with ``set_params`` since the last fit
+        (``lr``, ``max_epochs``, ``batch_size``, ``optimizer``,
+        ``weight_decay``, ``clip_grad_norm``, ``callbacks``, early stopping,
+        ...) take effect because the net is rebuilt from them. The module
+        keeps its trained weights, the optimizer its state (when its class is
+        unchanged; the new learning rate and weight decay apply) and the
+        history its epochs. Module parameters that leave the weights' shapes
+        intact (``dropout``, ``teacher_forcing``) take effect too; a change
+        that alters them (``cell``, ``hidden_size``, ``num_layers``,
+        ``bidirectional``, ...) is refused.
+        """
+        net = self._build_net(n_features, n_outputs, seed)
+        net.initialize()
+        old_spec = {
+            key[len("module__") :]: value
+            for key, value in old.get_params(deep=False).items()
+            if key.startswith("module__")
+        }
+        new_spec = {
+            key[len("module__") :]: value
+            for key, value in net.get_params(deep=False).items()
+            if key.startswith("module__")
+        }
+        try:
+            net.module_.load_state_dict(old.module_.state_dict())
+        except RuntimeError as exc:
+            changed = [
+                f"{key} ({old_spec.get(key)!r} -> {new_spec.get(key)!r})"
+                for key in sorted(set(old_spec) | set(new_spec))
+                if old_spec.get(key) != new_spec.get(key)
+            ]
+            raise ValueError(
+                "warm_start=True cannot continue training the fitted network: "
+                f"{', '.join(changed) or 'the module'} changed since the last "
+                "fit and the trained weights do not fit the new architecture. "
+                "Set warm_start=False to train a new network, or set the "
+                "architecture parameters back."
+            ) from exc
+        if type(net.optimizer_) is type(old.optimizer_):
+            state = old.optimizer_.state_dict()
+            fresh = net.optimizer_.state_dict()["param_groups"]
+            for group, new_group in zip(state["param_groups"], fresh, strict=True):
+                group.update(
+                    {key: value for key, value in new_group.items() if key != "params"}
+                )
+            net.optimizer_.load_state_dict(state)
+        net.history = old.history
+        return net
+
     # -- predict ------------------------------------------------------------
     def _forward(self, X) -> np.ndarray:
         """Network outputs for X as float64, shape (n_samples, n_outputs)."""
         check_is_fitted(self, "net_")
-        seqs = check_sequences(X, estimator=self)
+        seqs = check_sequences(X, estimator=self, float32=True)
         check_n_features(seqs, self.n_features_in_, self)
         net = self.net_
         module = net.module_
@@ -288,7 +353,15 @@ default="adam"
         Extra skorch callbacks, e.g. ``skorch.callbacks.LRScheduler``.
     warm_start : bool, default=False
         Continue training the fitted network in the next ``fit`` instead of
-        starting from a freshly initialised one.
+        starting from a freshly initialised one. Training settings changed
+        with ``set_params`` in between (``lr``, ``max_epochs``,
+        ``batch_size``, ``optimizer``, ``weight_decay``, ``clip_grad_norm``,
+        ``callbacks``, early stopping) take effect; the weights, the
+        optimizer state (same optimizer class) and the history carry over.
+        A change of the architecture (``cell``, ``hidden_size``,
+        ``num_layers``, ``bidirectional``), of the number of features per
+        time step or of outputs raises ``ValueError``: set
+        ``warm_start=False`` to train a new network.
 """
 
 ATTRIBUTES_DOC = """
