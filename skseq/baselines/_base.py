@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.validation import _check_sample_weight, check_is_fitted
 from threadpoolctl import threadpool_limits
 
 from skseq.utils.validation import check_n_features, check_sequences, check_target
@@ -125,7 +125,7 @@ class BaseWindowForecaster(RegressorMixin, BaseEstimator, abc.ABC):
     #: whether the baseline estimates anything from the training data
     _learns = False
 
-    def fit(self, X: Any, y: Any) -> BaseWindowForecaster:
+    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> BaseWindowForecaster:
         """Validate the windows and the target; fit the model if it has one.
 
         Parameters
@@ -138,6 +138,15 @@ class BaseWindowForecaster(RegressorMixin, BaseEstimator, abc.ABC):
             The next value, or one column per horizon step ``t+1 .. t+h``.
             Only its shape is used by the simple baselines: ``predict``
             returns the same shape.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative window weights. The naive, seasonal naive, drift and
+            mean forecasts estimate nothing from the training windows (each
+            forecast uses its own window only), so weights are validated and
+            have no effect. ARIMA and exponential smoothing drop the windows
+            of weight 0 before rebuilding the training series; statsmodels'
+            likelihoods have no observation weights, so unequal positive
+            weights raise ``ValueError`` (for time-decay weighting, fit on
+            the newest windows instead).
 
         Returns
         -------
@@ -154,9 +163,33 @@ class BaseWindowForecaster(RegressorMixin, BaseEstimator, abc.ABC):
         self.y_ndim_ = y_arr.ndim
         self.horizon_ = 1 if y_arr.ndim == 1 else int(y_arr.shape[1])
         if self._learns:
+            rows = self._weighted_rows(sample_weight, seqs)
             with _one_blas_thread():
-                self._fit_series(seqs.X[:, :, col], seqs.lengths)
+                self._fit_series(seqs.X[rows, :, col], seqs.lengths[rows])
+        elif sample_weight is not None:
+            _check_sample_weight(sample_weight, seqs.X, ensure_non_negative=True)
         return self
+
+    def _weighted_rows(self, sample_weight: Any, seqs) -> Any:
+        """The training windows kept by ``sample_weight`` (a slice if possible)."""
+        if sample_weight is None:
+            return slice(None)
+        weights = _check_sample_weight(
+            sample_weight, seqs.X, dtype=np.float64, ensure_non_negative=True
+        )
+        positive = weights[weights > 0]
+        if not np.isfinite(weights).all() or np.ptp(positive) > 1e-12 * positive.max():
+            raise ValueError(
+                f"{type(self).__name__} cannot weight windows unequally: "
+                "statsmodels' likelihood has no observation weights. Only weights "
+                "of 0 (drop a window) and equal positive weights are accepted; "
+                "for time-decay weighting fit on the newest windows instead "
+                "(e.g. X[-n:], y[-n:])."
+            )
+        kept = np.flatnonzero(weights > 0)
+        if kept[-1] - kept[0] == len(kept) - 1:
+            return slice(int(kept[0]), int(kept[-1]) + 1)  # keeps a view
+        return kept
 
     def predict(self, X: Any) -> np.ndarray:
         """Forecast the target column of every window.

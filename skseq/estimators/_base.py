@@ -14,14 +14,14 @@ from sklearn.utils._param_validation import (
     InvalidParameterError,
     StrOptions,
 )
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.validation import _check_sample_weight, check_is_fitted
 from skorch import NeuralNet
 from skorch.callbacks import EarlyStopping, GradientNormClipping
 
 from ..nn import CELLS, RecurrentNet
 from ..utils.validation import check_n_features, check_sequences
 from ._data import BatchLoader, ChronologicalSplit, SequenceDataset
-from ._net import StopOnNonFiniteLoss
+from ._net import SequenceNet, StopOnNonFiniteLoss
 
 #: Optimizers that can be named by string.
 OPTIMIZERS: dict[str, type[torch.optim.Optimizer]] = {
@@ -170,10 +170,12 @@ class RecurrentEstimatorMixin:
 
     def _build_net(self, n_features: int, n_outputs: int, seed: int) -> NeuralNet:
         module, module_kwargs = self._module_spec(n_features, n_outputs)
-        return NeuralNet(
+        return SequenceNet(
             module=module,
             **{f"module__{key}": value for key, value in module_kwargs.items()},
             criterion=self._criterion,
+            # Per-element losses: SequenceNet weights and averages them.
+            criterion__reduction="none",
             optimizer=self._optimizer_class(),
             optimizer__weight_decay=float(self.weight_decay),
             lr=float(self.lr),
@@ -194,9 +196,10 @@ class RecurrentEstimatorMixin:
         )
 
     # -- fit ----------------------------------------------------------------
-    def _fit(self, X, y):
+    def _fit(self, X, y, sample_weight=None):
         self._check_params()
         seqs = check_sequences(X, estimator=self, float32=True)
+        weights = self._sample_weight(sample_weight, seqs)
         continuing = self.warm_start and hasattr(self, "net_")
         if continuing and seqs.n_features != self.n_features_in_:
             raise ValueError(
@@ -206,7 +209,9 @@ class RecurrentEstimatorMixin:
                 "same columns as before, or set warm_start=False to train a new "
                 "network."
             )
-        y_encoded, n_outputs = self._encode_target(y, seqs.n_samples, continuing)
+        y_encoded, n_outputs = self._encode_target(
+            y, seqs.n_samples, continuing, sample_weight=weights
+        )
         if continuing and n_outputs != self.n_outputs_:
             raise ValueError(
                 f"warm_start=True but y has {n_outputs} outputs where the fitted "
@@ -214,6 +219,8 @@ class RecurrentEstimatorMixin:
             )
         seed = int(check_random_state(self.random_state).randint(0, 2**31 - 1))
         dataset = self._make_dataset(seqs, y_encoded)
+        if weights is not None:
+            dataset.sample_weight = (weights / weights.mean()).astype(np.float32)
         device = _resolve_device(self.device)
         cuda = [torch.cuda.current_device()] if device.startswith("cuda") else []
         with torch.random.fork_rng(devices=cuda):
@@ -229,6 +236,25 @@ class RecurrentEstimatorMixin:
         self.n_features_in_ = seqs.n_features
         self.n_outputs_ = n_outputs
         return self
+
+    def _sample_weight(self, sample_weight, seqs) -> np.ndarray | None:
+        """Validated float64 weights, or None when every sample weighs the same.
+
+        Negative, NaN or infinite weights and all-zero weights raise
+        ``ValueError``. The loss weights are normalised to mean 1 in ``fit``,
+        so only the ratios matter and ``lr`` keeps its meaning.
+        """
+        if sample_weight is None:
+            return None
+        weights = _check_sample_weight(
+            sample_weight, seqs.X, dtype=np.float64, ensure_non_negative=True
+        )
+        if not np.isfinite(weights).all():
+            raise ValueError(
+                f"sample_weight of {type(self).__name__} contains NaN or infinity; "
+                "weights must be finite and non-negative."
+            )
+        return weights
 
     def _continue_net(self, old: NeuralNet, n_features: int, n_outputs: int, seed: int):
         """A net built from the current parameters that continues ``old``.
