@@ -12,6 +12,7 @@ from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.ensemble import HistGradientBoostingRegressor
 from sklearn.linear_model import Ridge
 from sklearn.pipeline import make_pipeline
+from sklearn.utils._param_validation import InvalidParameterError
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skseq import windows as windows_module
@@ -126,16 +127,27 @@ def test_sliding_windows_lookback_one_and_longer_than_series():
     assert_array_equal(W[2, :, 0], [np.nan, np.nan, 0, 1, 2])
 
 
-@pytest.mark.parametrize("lookback", [0, -3])
-def test_sliding_windows_bad_lookback_value(lookback):
-    with pytest.raises(ValueError, match="lookback must be >= 1"):
+@pytest.mark.parametrize("lookback", [0, -3, 2.5, "3", None])
+def test_sliding_windows_bad_lookback(lookback):
+    # One error type (InvalidParameterError: a ValueError and a TypeError)
+    # naming the parameter, in fit and in the stateless transform.
+    with pytest.raises(InvalidParameterError, match="'lookback' parameter"):
         SlidingWindows(lookback).fit(np.zeros((5, 1)))
+    with pytest.raises(InvalidParameterError, match="'lookback' parameter"):
+        SlidingWindows(lookback).transform(np.zeros((5, 1)))
 
 
-@pytest.mark.parametrize("lookback", [2.5, "3", None, True])
-def test_sliding_windows_bad_lookback_type(lookback):
-    with pytest.raises(TypeError, match="lookback must be an int"):
-        SlidingWindows(lookback).fit(np.zeros((5, 1)))
+@pytest.mark.parametrize(
+    "transformer, name",
+    [
+        (SequenceScaler(with_mean="yes"), "with_mean"),
+        (SequenceScaler(with_std=None), "with_std"),
+        (FlattenWindows(feature_names="ab"), "feature_names"),
+    ],
+)
+def test_transformer_parameters_are_validated(transformer, name):
+    with pytest.raises(InvalidParameterError, match=f"'{name}' parameter"):
+        transformer.fit(np.zeros((4, 3, 2)))
 
 
 @pytest.mark.parametrize("shape", [(5,), (4, 3, 2)])

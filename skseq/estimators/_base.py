@@ -18,8 +18,9 @@ from sklearn.utils.validation import _check_sample_weight, check_is_fitted
 from skorch import NeuralNet
 from skorch.callbacks import EarlyStopping, GradientNormClipping
 
+from ..base import SequenceEstimatorMixin
 from ..nn import CELLS, RecurrentNet
-from ..utils.validation import check_n_features, check_sequences
+from ..utils.validation import check_sequences
 from ._data import BatchLoader, ChronologicalSplit, SequenceDataset
 from ._net import SequenceNet, StopOnNonFiniteLoss
 
@@ -233,7 +234,7 @@ class RecurrentEstimatorMixin:
             else:
                 self.net_ = self._build_net(seqs.n_features, n_outputs, seed)
                 self.net_.fit(dataset, None)
-        self.n_features_in_ = seqs.n_features
+        self._check_sequence_features(X, seqs.n_features, reset=True)
         self.n_outputs_ = n_outputs
         return self
 
@@ -313,7 +314,7 @@ class RecurrentEstimatorMixin:
         """Network outputs for X as float64, shape (n_samples, n_outputs)."""
         check_is_fitted(self, "net_")
         seqs = check_sequences(X, estimator=self, float32=True)
-        check_n_features(seqs, self.n_features_in_, self)
+        self._check_sequence_features(X, seqs.n_features, reset=False)
         net = self.net_
         module = net.module_
         module.eval()
@@ -396,17 +397,15 @@ ATTRIBUTES_DOC = """
         ``net_.history`` the training history (also ``history_``).
     n_features_in_ : int
         Features per time step seen in ``fit`` (1 for 2-D input).
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of those features, only when ``X`` was a panel: a list of
+        DataFrames (one per sequence) with the same string columns.
     n_outputs_ : int
-        Outputs of the network.
+        Outputs of the network: columns of ``y`` (1 for 1-D ``y``) for a
+        regressor, classes for a classifier.
 """
 
 
-class _ParamsMixin(BaseEstimator):
-    """Marker base so that the estimators share tags."""
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        # NaN is accepted only as front padding (variable-length sequences),
-        # not as missing values anywhere, so the estimators do not claim it.
-        tags.input_tags.allow_nan = False
-        return tags
+class _ParamsMixin(SequenceEstimatorMixin, BaseEstimator):
+    """Base of the recurrent estimators: skseq's sequence conventions (tags,
+    ``n_features_in_``, ``feature_names_in_``; see :mod:`skseq.base`)."""
