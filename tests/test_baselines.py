@@ -17,7 +17,6 @@ from sklearn.metrics import mean_absolute_error
 from sklearn.model_selection import GridSearchCV, TimeSeriesSplit, cross_val_score
 from sklearn.pipeline import make_pipeline
 from sklearn.utils._param_validation import InvalidParameterError
-from sklearn.utils.estimator_checks import parametrize_with_checks
 from statsmodels.tsa.arima.model import ARIMA
 from statsmodels.tsa.holtwinters import ExponentialSmoothing
 from statsmodels.tsa.statespace.sarimax import SARIMAX
@@ -552,46 +551,3 @@ def test_pickle_and_clone_keep_predictions(cls):
     again = pickle.loads(pickle.dumps(model))
     assert_array_equal(again.predict(X), model.predict(X))
     assert not hasattr(clone(model), "horizon_")
-
-
-# --------------------------------------------------------------------------
-# scikit-learn's estimator checks
-# --------------------------------------------------------------------------
-
-
-_EXPECTED_FAILURES = {
-    "check_n_features_in": (
-        "n_features_in_ counts features per time step (skseq's convention); "
-        "2-D input is univariate windows, so it is 1, not X.shape[1]"
-    ),
-    "check_n_features_in_after_fitting": "same n_features_in_ convention",
-    "check_estimators_nan_inf": (
-        "NaN at the start of a window is front padding (a shorter history) by "
-        "design, and the check plants its NaN at X[0, 0], the first time step; "
-        "inf and NaN elsewhere raise (tested above)"
-    ),
-}
-
-
-def _instances():
-    # trends and damping are exercised by the statsmodels comparisons above
-    return [cls() for cls in ALL] + [SeasonalNaiveRegressor(season=2)]
-
-
-def _expected_failed_checks(estimator):
-    failures = dict(_EXPECTED_FAILURES)
-    if isinstance(estimator, SeasonalNaiveRegressor) and estimator.season > 1:
-        failures["check_fit2d_1feature"] = (
-            "windows of one time step are shorter than the season: a ValueError "
-            "by design"
-        )
-    return failures
-
-
-@pytest.mark.filterwarnings("ignore::UserWarning")
-@pytest.mark.filterwarnings(
-    "ignore:.*:statsmodels.tools.sm_exceptions.ConvergenceWarning"
-)
-@parametrize_with_checks(_instances(), expected_failed_checks=_expected_failed_checks)
-def test_sklearn_compatible(estimator, check):
-    check(estimator)
