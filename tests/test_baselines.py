@@ -550,4 +550,4 @@ def test_pickle_and_clone_keep_predictions(cls):
     model = cls().fit(X, np.zeros((200, 2)))
     again = pickle.loads(pickle.dumps(model))
     assert_array_equal(again.predict(X), model.predict(X))
-    assert not hasattr(clone(model), "horizon_")
+    assert not hasattr(clone(model), "n_outputs_")

@@ -166,7 +166,7 @@ class BaseWindowForecaster(
             sample_weight, seqs.X, dtype=np.float64, ensure_non_negative=True
         )
         positive = weights[weights > 0]
-        if not np.isfinite(weights).all() or np.ptp(positive) > 1e-12 * positive.max():
+        if np.ptp(positive) > 1e-12 * positive.max():
             raise ValueError(
                 f"{type(self).__name__} cannot weight windows unequally: "
                 "statsmodels' likelihood has no observation weights. Only weights "

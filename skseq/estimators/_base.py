@@ -239,23 +239,18 @@ class RecurrentEstimatorMixin:
         return self
 
     def _sample_weight(self, sample_weight, seqs) -> np.ndarray | None:
-        """Validated float64 weights, or None when every sample weighs the same.
+        """Validated float64 weights, or None without weights.
 
-        Negative, NaN or infinite weights and all-zero weights raise
-        ``ValueError``. The loss weights are normalised to mean 1 in ``fit``,
-        so only the ratios matter and ``lr`` keeps its meaning.
+        Negative, NaN or infinite weights, all-zero weights and a wrong shape
+        raise ``ValueError`` (scikit-learn's ``_check_sample_weight``). The
+        loss weights are normalised to mean 1 in ``fit``, so only the ratios
+        matter and ``lr`` keeps its meaning.
         """
         if sample_weight is None:
             return None
-        weights = _check_sample_weight(
+        return _check_sample_weight(
             sample_weight, seqs.X, dtype=np.float64, ensure_non_negative=True
         )
-        if not np.isfinite(weights).all():
-            raise ValueError(
-                f"sample_weight of {type(self).__name__} contains NaN or infinity; "
-                "weights must be finite and non-negative."
-            )
-        return weights
 
     def _continue_net(self, old: NeuralNet, n_features: int, n_outputs: int, seed: int):
         """A net built from the current parameters that continues ``old``.
