@@ -196,8 +196,8 @@ class ARIMARegressor(BaseWindowForecaster):
 
     _parameter_constraints: dict = {
         # tuples of non-negative ints: lengths and values checked in _orders
-        "order": [tuple, list],
-        "seasonal_order": [tuple, list],
+        "order": ["array-like"],
+        "seasonal_order": ["array-like"],
         "trend": [None, StrOptions({"n", "c", "t", "ct"}), list, tuple],
         "enforce_stationarity": ["boolean"],
         "enforce_invertibility": ["boolean"],
