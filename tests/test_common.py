@@ -70,8 +70,18 @@ INSTANCE_PARAMS: dict[type, dict] = {
 EXTRA_INSTANCES = [SeasonalNaiveRegressor(season=2)]
 
 
+def _instance(name: str, cls: type):
+    try:
+        return cls(**INSTANCE_PARAMS.get(cls, {}))
+    except TypeError as exc:
+        raise TypeError(
+            f"{name} cannot be built with its defaults: give it tiny parameters "
+            "in INSTANCE_PARAMS of tests/test_common.py."
+        ) from exc
+
+
 def _instances() -> list:
-    return [cls(**INSTANCE_PARAMS.get(cls, {})) for _, cls in all_estimators()] + [
+    return [_instance(name, cls) for name, cls in all_estimators()] + [
         *EXTRA_INSTANCES
     ]
 
