@@ -11,14 +11,17 @@ from sklearn.base import BaseEstimator, MetaEstimatorMixin, RegressorMixin, clon
 from sklearn.utils._param_validation import HasMethods, Interval, validate_params
 from sklearn.utils.validation import check_is_fitted
 
+from .base import SequenceEstimatorMixin
 from .utils.time_index import check_time_index
-from .utils.validation import check_n_features, check_sequences, check_target
+from .utils.validation import check_target
 
 _STEPS = Interval(Integral, 1, None, closed="left")
 _FREQ = [str, pd.offsets.BaseOffset, datetime.timedelta, None]
 
 
-class RecursiveRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
+class RecursiveRegressor(
+    SequenceEstimatorMixin, MetaEstimatorMixin, RegressorMixin, BaseEstimator
+):
     """Roll a one-step model forward, feeding its predictions back.
 
     The wrapped regressor learns the next value of the target from a window.
@@ -49,10 +52,21 @@ class RecursiveRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
     estimator_ : regressor
         The fitted one-step model (trained on the first column of ``y``).
     horizon_ : int
-        Steps predicted.
+        Steps predicted (the fitted value of ``horizon``).
+    n_outputs_ : int
+        Columns of ``y`` in ``fit`` (1 for 1-D ``y``).
     n_features_in_ : int
         Features per time step.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of those features, only when ``X`` was a panel (a list of
+        DataFrames with the same string columns).
     """
+
+    _parameter_constraints: dict = {
+        "estimator": [HasMethods(["fit", "predict"])],
+        "horizon": [Interval(Integral, 1, None, closed="left"), None],
+        "target_index": [Interval(Integral, None, None, closed="neither")],
+    }
 
     def __init__(self, estimator, horizon=None, target_index=0):
         self.estimator = estimator
@@ -78,7 +92,8 @@ class RecursiveRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         -------
         self
         """
-        seqs = check_sequences(X, estimator=self)
+        self._validate_params()
+        seqs = self._validate_sequences(X, reset=True)
         y = check_target(y, seqs.n_samples, estimator=self)
         if not 0 <= self.target_index < seqs.n_features:
             raise ValueError(
@@ -87,11 +102,9 @@ class RecursiveRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
             )
         y2 = y.reshape(seqs.n_samples, -1)
         horizon = y2.shape[1] if self.horizon is None else self.horizon
-        if not isinstance(horizon, (int, np.integer)) or horizon < 1:
-            raise ValueError(f"horizon must be an integer >= 1, got {horizon!r}.")
         self.estimator_ = clone(self.estimator).fit(seqs.X, y2[:, 0])
         self.horizon_ = int(horizon)
-        self.n_features_in_ = seqs.n_features
+        self.n_outputs_ = y2.shape[1]
         self._y_is_1d = y.ndim == 1 and self.horizon_ == 1
         return self
 
@@ -110,8 +123,7 @@ class RecursiveRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         1-D and the horizon is one step.
         """
         check_is_fitted(self, "estimator_")
-        seqs = check_sequences(X, estimator=self)
-        check_n_features(seqs, self.n_features_in_, self)
+        seqs = self._validate_sequences(X, reset=False)
         steps = self.horizon_ if horizon is None else int(horizon)
         window = np.array(seqs.X, dtype=np.float64)  # one copy, rolled in place
         out = np.empty((seqs.n_samples, steps))

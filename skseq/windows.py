@@ -30,6 +30,7 @@ nothing later. :func:`make_supervised` pairs it with targets at
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Hashable, Sequence
 from numbers import Integral
 from typing import Any, Literal
@@ -41,8 +42,9 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from skseq.base import SequenceEstimatorMixin
 from skseq.utils.time_index import check_time_index
-from skseq.utils.validation import _is_ragged_list, as_3d
+from skseq.utils.validation import _is_ragged_list
 
 __all__ = ["FlattenWindows", "SequenceScaler", "SlidingWindows", "make_supervised"]
 
@@ -129,7 +131,12 @@ def _array_like(X: Any) -> Any:
     return np.asarray(X)
 
 
-class SlidingWindows(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
+class SlidingWindows(
+    SequenceEstimatorMixin,
+    TransformerMixin,
+    BaseEstimator,
+    auto_wrap_output_keys=None,
+):
     """Turn a time series into one causal window per time step.
 
     Row ``t`` of the output holds rows ``t - lookback + 1 .. t`` of the input
@@ -195,6 +202,14 @@ class SlidingWindows(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None
            [ 2.,  3.,  4.]])
     """
 
+    # It takes one series (n_timesteps, n_features), not windows; NaN in the
+    # series passes into the windows.
+    _sequence_input = False
+    _nan_passthrough = True
+    _parameter_constraints: dict = {
+        "lookback": [Interval(numbers.Integral, 1, None, closed="left")]
+    }
+
     def __init__(self, lookback: int):
         self.lookback = lookback
 
@@ -232,7 +247,7 @@ class SlidingWindows(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None
         -------
         self : SlidingWindows
         """
-        _check_lookback(self.lookback)
+        self._validate_params()
         self._validate(X, reset=True)
         return self
 
@@ -250,9 +265,9 @@ class SlidingWindows(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None
             Read-only view; ``windows[t]`` holds rows ``t - lookback + 1 .. t``
             with NaN for rows before the start of ``X``.
         """
-        lookback = _check_lookback(self.lookback)
+        self._validate_params()  # stateless: transform may come without fit
         X = self._validate(X, reset=False)
-        return _window_view(X, lookback)
+        return _window_view(X, int(self.lookback))
 
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
         """Names of the features along the last axis of the windows.
@@ -278,7 +293,6 @@ class SlidingWindows(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.requires_fit = False
-        tags.input_tags.allow_nan = True
         return tags
 
 
@@ -300,7 +314,7 @@ def _feature_names(est: Any, input_features: Any, n_features: int) -> np.ndarray
     return np.asarray([f"x{i}" for i in range(n_features)], dtype=object)
 
 
-class FlattenWindows(TransformerMixin, BaseEstimator):
+class FlattenWindows(SequenceEstimatorMixin, TransformerMixin, BaseEstimator):
     """Flatten 3-D windows into 2-D rows for any scikit-learn estimator.
 
     ``(n, lookback, n_features)`` becomes ``(n, lookback * n_features)`` with
@@ -353,6 +367,10 @@ class FlattenWindows(TransformerMixin, BaseEstimator):
     ['a_lag2', 'b_lag2', 'a_lag1', 'b_lag1', 'a_lag0', 'b_lag0']
     """
 
+    # NaN (front padding or not) is flattened as it is.
+    _nan_passthrough = True
+    _parameter_constraints: dict = {"feature_names": ["array-like", None]}
+
     def __init__(self, feature_names: Sequence[str] | None = None):
         self.feature_names = feature_names
 
@@ -370,8 +388,9 @@ class FlattenWindows(TransformerMixin, BaseEstimator):
         -------
         self : FlattenWindows
         """
-        X = as_3d(_array_like(X), estimator=self)
-        _, self.n_timesteps_in_, self.n_features_in_ = X.shape
+        self._validate_params()
+        X = self._validate_windows(_array_like(X), reset=True)
+        self.n_timesteps_in_ = X.shape[1]
         if self.feature_names is not None and len(self.feature_names) != X.shape[2]:
             raise ValueError(
                 f"feature_names has {len(self.feature_names)} names but the "
@@ -393,7 +412,7 @@ class FlattenWindows(TransformerMixin, BaseEstimator):
             A view of ``X`` where NumPy can reshape without copying.
         """
         check_is_fitted(self, "n_features_in_")
-        X = as_3d(_array_like(X), estimator=self)
+        X = self._validate_windows(_array_like(X), reset=False)
         n, n_timesteps, n_features = X.shape
         if (n_timesteps, n_features) != (self.n_timesteps_in_, self.n_features_in_):
             raise ValueError(
@@ -425,12 +444,6 @@ class FlattenWindows(TransformerMixin, BaseEstimator):
             [f"{name}_lag{T - 1 - j}" for j in range(T) for name in base],
             dtype=object,
         )
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.allow_nan = True
-        tags.input_tags.three_d_array = True
-        return tags
 
 
 class _Moments:
@@ -500,7 +513,7 @@ def _window_weights(start: int, stop: int, n: int, T: int) -> np.ndarray:
     ).astype(np.float64)
 
 
-class SequenceScaler(TransformerMixin, BaseEstimator):
+class SequenceScaler(SequenceEstimatorMixin, TransformerMixin, BaseEstimator):
     """Standardise windows per feature, ignoring the NaN front padding.
 
     Each feature is scaled with the mean and standard deviation over all
@@ -550,6 +563,10 @@ class SequenceScaler(TransformerMixin, BaseEstimator):
       mean and variance up to edge effects.
     """
 
+    # NaN is ignored by the statistics and stays NaN.
+    _nan_passthrough = True
+    _parameter_constraints: dict = {"with_mean": ["boolean"], "with_std": ["boolean"]}
+
     def __init__(self, *, with_mean: bool = True, with_std: bool = True):
         self.with_mean = with_mean
         self.with_std = with_std
@@ -568,7 +585,8 @@ class SequenceScaler(TransformerMixin, BaseEstimator):
         -------
         self : SequenceScaler
         """
-        X3 = as_3d(_array_like(X), estimator=self)
+        self._validate_params()
+        X3 = self._validate_windows(_array_like(X), reset=True)
         n, T, F = X3.shape
         moments = _Moments(F)
         series = _underlying_series(X3)
@@ -581,7 +599,6 @@ class SequenceScaler(TransformerMixin, BaseEstimator):
             per = max(1, _CHUNK_ELEMENTS // max(1, T * F))
             for a in range(0, n, per):
                 moments.update(X3[a : a + per].reshape(-1, F))
-        self.n_features_in_ = F
         self.n_samples_seen_ = n
         self.var_ = moments.var
         self.mean_ = moments.mean if self.with_mean else np.zeros(F)
@@ -599,14 +616,8 @@ class SequenceScaler(TransformerMixin, BaseEstimator):
         check_is_fitted(self, "mean_")
         X = _array_like(X)
         was_2d = not _is_ragged_list(X) and np.ndim(X) == 2
-        X3 = as_3d(X, estimator=self)
+        X3 = self._validate_windows(X, reset=False)
         n, T, F = X3.shape
-        if F != self.n_features_in_:
-            raise ValueError(
-                f"X has {F} features per time step, but SequenceScaler is "
-                f"expecting {self.n_features_in_} features as input (the count "
-                "seen in fit)."
-            )
         dtype = _float_dtype(X3.dtype)
         mean, scale = self.mean_, self.scale_
 
@@ -660,12 +671,6 @@ class SequenceScaler(TransformerMixin, BaseEstimator):
         return self._apply(X, inverse=True)
 
     set_output = _no_pandas_output
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.allow_nan = True
-        tags.input_tags.three_d_array = True
-        return tags
 
 
 def _positions(n: int, horizon: int, start: int, dropna_tail: bool) -> np.ndarray:

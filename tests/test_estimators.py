@@ -64,7 +64,7 @@ def test_multi_output_regression(windows):
 
 def test_classifiers_learn_blobs():
     # The accuracy part of sklearn's check_classifiers_train (see
-    # test_sklearn_contract.py for why that check is marked).
+    # test_common.py for why that check is marked).
     X, y = make_blobs(n_samples=300, random_state=0)
     X = StandardScaler().fit_transform(X)
     for cls in (LSTMClassifier, GRUClassifier, RecurrentClassifier):
@@ -242,13 +242,31 @@ def test_pandas_input(windows):
 def test_pipeline_grid_search_3d_parallel_over_cells(windows):
     X, y = windows
     pipe = make_pipeline(SequenceScaler(), RecurrentRegressor(**FAST))
+    cells = ["rnn", "lstm", "gru"]
+    cv = TimeSeriesSplit(n_splits=2)
     grid = GridSearchCV(
-        pipe,
-        {"recurrentregressor__cell": ["rnn", "lstm", "gru"]},
-        cv=TimeSeriesSplit(n_splits=2),
-        n_jobs=2,
+        pipe, {"recurrentregressor__cell": cells}, cv=cv, n_jobs=2
     ).fit(X, y)
-    assert grid.best_params_["recurrentregressor__cell"] in {"rnn", "lstm", "gru"}
+    # The parallel search scores each cell exactly as a sequential
+    # cross-validation of that cell does (seeded fits are bit-identical), the
+    # cells really differ (the parameter reached the network) and the search
+    # picks the best of them and refits it.
+    sequential = {
+        cell: cross_val_score(
+            clone(pipe).set_params(recurrentregressor__cell=cell), X, y, cv=cv
+        ).mean()
+        for cell in cells
+    }
+    np.testing.assert_array_equal(
+        grid.cv_results_["mean_test_score"], [sequential[c] for c in cells]
+    )
+    assert len(set(sequential.values())) == 3
+    best = max(sequential, key=sequential.get)
+    assert grid.best_params_["recurrentregressor__cell"] == best
+    assert isinstance(
+        grid.best_estimator_[-1].net_.module_.rnn,
+        {"rnn": torch.nn.RNN, "lstm": torch.nn.LSTM, "gru": torch.nn.GRU}[best],
+    )
     assert grid.predict(X).shape == (120,)
 
 
@@ -272,8 +290,26 @@ def test_randomized_search_cross_val_score_transformed_target(windows):
 
 def test_optimizer_choices(windows):
     X, y = windows
-    for opt in ("adamw", "sgd", "rmsprop", torch.optim.Adam):
-        LSTMRegressor(optimizer=opt, weight_decay=1e-4, **FAST).fit(X, y)
+    expected = {
+        "adamw": torch.optim.AdamW,
+        "sgd": torch.optim.SGD,
+        "rmsprop": torch.optim.RMSprop,
+        torch.optim.Adam: torch.optim.Adam,
+    }
+    predictions = []
+    for opt, cls in expected.items():
+        reg = LSTMRegressor(optimizer=opt, weight_decay=1e-4, **FAST).fit(X, y)
+        optimizer = reg.net_.optimizer_
+        assert type(optimizer) is cls
+        assert optimizer.param_groups[0]["weight_decay"] == 1e-4
+        assert optimizer.param_groups[0]["lr"] == FAST["lr"]
+        predictions.append(reg.predict(X))
+        assert np.isfinite(predictions[-1]).all()
+    # Same seed, same initial weights: only the optimizer differs, and each
+    # one trains the network to a different place.
+    for i in range(len(predictions)):
+        for j in range(i):
+            assert not np.allclose(predictions[i], predictions[j])
 
 
 def test_user_callbacks_run(windows):
@@ -294,13 +330,35 @@ def test_user_callbacks_run(windows):
 
 
 def test_predict_does_not_modify_or_copy_input(windows):
+    import tracemalloc
+
+    from skseq import SlidingWindows
+    from skseq.utils.validation import check_sequences
+
     X, y = windows
     X = X.copy()
     X[0, :4] = np.nan
     before = X.copy()
     reg = LSTMRegressor(**FAST).fit(X, y)
     reg.predict(X)
-    np.testing.assert_array_equal(X, before)
+    np.testing.assert_array_equal(X, before)  # not modified (padding included)
+
+    # Not copied: on a window view, validation keeps a view and prediction
+    # gathers one batch at a time, so numpy never holds the windows in full.
+    series = np.random.default_rng(0).normal(size=(8000, 2)).astype(np.float32)
+    view = SlidingWindows(lookback=128).fit_transform(series)
+    full_copy = view.shape[0] * view.shape[1] * view.shape[2] * 4  # 8 MB
+    assert np.shares_memory(check_sequences(view).X, view)
+    reg = LSTMRegressor(hidden_size=4, max_epochs=1, random_state=0)
+    reg.fit(view[:100], series[:100, 0])
+    tracemalloc.start()
+    try:
+        pred = reg.predict(view)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert pred.shape == (8000,)
+    assert peak < 0.5 * full_copy, f"predict allocated {peak} bytes"
 
 
 def test_read_only_view_input(windows):

@@ -57,10 +57,18 @@ def test_nan_that_is_not_front_padding(data):
 
 
 def test_front_padding_is_accepted(data):
+    from skseq.utils.validation import check_sequences
+
     X, y = data
     X = X.copy()
     X[:3, :2] = np.nan
-    LSTMRegressor(**FAST).fit(X, y).predict(X)
+    seqs = check_sequences(X)
+    np.testing.assert_array_equal(seqs.lengths, [4, 4, 4] + [6] * 17)
+    reg = LSTMRegressor(**FAST).fit(X, y)
+    pred = reg.predict(X)
+    assert np.isfinite(pred).all()
+    # A padded sequence is read as the shorter sequence it holds.
+    np.testing.assert_allclose(pred[:3], reg.predict(X[:3, 2:]), rtol=1e-5, atol=1e-6)
 
 
 def test_empty_input(data):

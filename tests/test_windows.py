@@ -12,7 +12,7 @@ from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.ensemble import HistGradientBoostingRegressor
 from sklearn.linear_model import Ridge
 from sklearn.pipeline import make_pipeline
-from sklearn.utils.estimator_checks import parametrize_with_checks
+from sklearn.utils._param_validation import InvalidParameterError
 
 from skseq import windows as windows_module
 from skseq.utils.validation import check_sequences
@@ -126,16 +126,27 @@ def test_sliding_windows_lookback_one_and_longer_than_series():
     assert_array_equal(W[2, :, 0], [np.nan, np.nan, 0, 1, 2])
 
 
-@pytest.mark.parametrize("lookback", [0, -3])
-def test_sliding_windows_bad_lookback_value(lookback):
-    with pytest.raises(ValueError, match="lookback must be >= 1"):
+@pytest.mark.parametrize("lookback", [0, -3, 2.5, "3", None])
+def test_sliding_windows_bad_lookback(lookback):
+    # One error type (InvalidParameterError: a ValueError and a TypeError)
+    # naming the parameter, in fit and in the stateless transform.
+    with pytest.raises(InvalidParameterError, match="'lookback' parameter"):
         SlidingWindows(lookback).fit(np.zeros((5, 1)))
+    with pytest.raises(InvalidParameterError, match="'lookback' parameter"):
+        SlidingWindows(lookback).transform(np.zeros((5, 1)))
 
 
-@pytest.mark.parametrize("lookback", [2.5, "3", None, True])
-def test_sliding_windows_bad_lookback_type(lookback):
-    with pytest.raises(TypeError, match="lookback must be an int"):
-        SlidingWindows(lookback).fit(np.zeros((5, 1)))
+@pytest.mark.parametrize(
+    "transformer, name",
+    [
+        (SequenceScaler(with_mean="yes"), "with_mean"),
+        (SequenceScaler(with_std=None), "with_std"),
+        (FlattenWindows(feature_names="ab"), "feature_names"),
+    ],
+)
+def test_transformer_parameters_are_validated(transformer, name):
+    with pytest.raises(InvalidParameterError, match=f"'{name}' parameter"):
+        transformer.fit(np.zeros((4, 3, 2)))
 
 
 @pytest.mark.parametrize("shape", [(5,), (4, 3, 2)])
@@ -443,39 +454,3 @@ def test_future_target_never_inside_its_window(horizon, lookback):
         assert window_times.min() == max(0, t - lookback + 1)
         assert_array_equal(y[i], t + np.arange(1, horizon + 1))  # ... targets after
         assert not np.isin(y[i], X[i]).any()
-
-
-# --------------------------------------------------------------------------
-# scikit-learn's estimator checks
-# --------------------------------------------------------------------------
-
-_N_FEATURES_PER_STEP = (
-    "n_features_in_ is the number of features per time step (skseq's convention "
-    "for sequence input); 2-D input is univariate windows, so it is 1, not X.shape[1]"
-)
-_RESHAPE_MSG = (
-    "the 1-D error comes from skseq.utils.validation.as_3d, whose message "
-    "suggests reshape(1, -1) for one sequence instead of 'Reshape your data'"
-)
-
-
-def _expected_failed_checks(estimator):
-    common = {
-        "check_n_features_in": _N_FEATURES_PER_STEP,
-        "check_n_features_in_after_fitting": _N_FEATURES_PER_STEP,
-        "check_fit2d_predict1d": _RESHAPE_MSG,
-    }
-    if isinstance(estimator, SequenceScaler):
-        common["check_transformer_general"] = (
-            "2-D input is univariate windows; a different number of time steps "
-            "is valid input for a per-feature scaler"
-        )
-    return common
-
-
-@parametrize_with_checks(
-    [FlattenWindows(), SequenceScaler()],
-    expected_failed_checks=_expected_failed_checks,
-)
-def test_sklearn_compatible(estimator, check):
-    check(estimator)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from numbers import Integral
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from sklearn.utils._param_validation import InvalidParameterError, StrOptions
 
-from ._base import BaseWindowForecaster
+from ._base import TARGET_INDEX_CONSTRAINT, BaseWindowForecaster
 
 __all__ = ["ARIMARegressor", "kalman_gains"]
 
@@ -93,6 +95,20 @@ def _trend_spec(trend: Any, integrated: bool) -> np.ndarray:
     return np.flatnonzero(np.asarray(poly))
 
 
+def _int_tuple(value: Any, name: str, form: str, size: int) -> tuple[int, ...]:
+    """``value`` as a tuple of ``size`` non-negative ints, or the parameter error."""
+    if (
+        len(value) != size
+        or any(isinstance(v, bool) or not isinstance(v, Integral) for v in value)
+        or min(value) < 0
+    ):
+        raise InvalidParameterError(
+            f"The '{name}' parameter of ARIMARegressor must be a tuple {form} of "
+            f"{size} non-negative ints. Got {value!r} instead."
+        )
+    return tuple(int(v) for v in value)
+
+
 class ARIMARegressor(BaseWindowForecaster):
     """Seasonal ARIMA forecast of each window (statsmodels, no refit per window).
 
@@ -141,11 +157,11 @@ class ARIMARegressor(BaseWindowForecaster):
     n_features_in_ : int
         Number of features per time step seen in ``fit``.
     feature_names_in_ : ndarray of shape (n_features_in_,)
-        Column names, when ``X`` was a DataFrame with string column names.
-    horizon_ : int
-        Number of horizon steps (columns of ``y``; 1 for 1-D ``y``).
-    y_ndim_ : int
-        Number of dimensions of ``y`` in ``fit``.
+        Names of the features per time step, only when ``X`` was a panel (a
+        list of DataFrames with the same string columns).
+    n_outputs_ : int
+        Number of horizon steps: columns of ``y`` (1 for 1-D ``y``);
+        ``predict`` returns ``y``'s shape.
 
     Notes
     -----
@@ -178,6 +194,19 @@ class ARIMARegressor(BaseWindowForecaster):
 
     _learns = True
 
+    _parameter_constraints: dict = {
+        # tuples of non-negative ints: lengths and values checked in _orders
+        "order": ["array-like"],
+        "seasonal_order": ["array-like"],
+        "trend": [None, StrOptions({"n", "c", "t", "ct"}), list, tuple],
+        "enforce_stationarity": ["boolean"],
+        "enforce_invertibility": ["boolean"],
+        "concentrate_scale": ["boolean"],
+        "method": [None, str],
+        "method_kwargs": [None, dict],
+        "target_index": TARGET_INDEX_CONSTRAINT,
+    }
+
     def __init__(
         self,
         order: tuple[int, int, int] = (1, 0, 0),
@@ -202,19 +231,12 @@ class ARIMARegressor(BaseWindowForecaster):
         self.target_index = target_index
 
     def _orders(self) -> tuple[tuple[int, ...], tuple[int, ...]]:
-        order = tuple(int(v) for v in self.order)
-        seasonal = tuple(int(v) for v in self.seasonal_order)
-        if len(order) != 3 or min(order) < 0:
-            raise ValueError(
-                f"ARIMARegressor: order must be (p, d, q) of non-negative ints, got "
-                f"{self.order!r}."
-            )
-        if len(seasonal) != 4 or min(seasonal) < 0:
-            raise ValueError(
-                "ARIMARegressor: seasonal_order must be (P, D, Q, s) of "
-                f"non-negative ints, got {self.seasonal_order!r}."
-            )
+        order = _int_tuple(self.order, "order", "(p, d, q)", 3)
+        seasonal = _int_tuple(self.seasonal_order, "seasonal_order", "(P, D, Q, s)", 4)
         return order, seasonal
+
+    def _validate_hyperparameters(self, n_timesteps: int) -> None:
+        self._orders()
 
     def _fit_series(self, z: np.ndarray, lengths: np.ndarray) -> None:
         from statsmodels.tsa.arima.model import ARIMA

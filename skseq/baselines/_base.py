@@ -10,15 +10,12 @@ from typing import Any
 
 import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils._param_validation import Interval
+from sklearn.utils.validation import _check_sample_weight, check_is_fitted
 from threadpoolctl import threadpool_limits
 
-from skseq.utils.validation import check_n_features, check_sequences, check_target
-
-try:  # sklearn >= 1.6; the function gives sklearn's own feature-name messages
-    from sklearn.utils.validation import _check_feature_names
-except ImportError:  # pragma: no cover - older or future scikit-learn
-    _check_feature_names = None
+from skseq.base import SequenceEstimatorMixin
+from skseq.utils.validation import check_target
 
 __all__ = ["BaseWindowForecaster", "series_from_windows"]
 
@@ -26,27 +23,12 @@ __all__ = ["BaseWindowForecaster", "series_from_windows"]
 # so a strided SlidingWindows view is never materialised in full.
 _CHUNK_ELEMENTS = 2_000_000
 
-
-def _check_int(value: Any, name: str, *, minimum: int, owner: str) -> int:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
-        raise TypeError(
-            f"{owner}: {name} must be an int >= {minimum}, got {value!r} of type "
-            f"{type(value).__name__}."
-        )
-    if value < minimum:
-        raise ValueError(f"{owner}: {name} must be an int >= {minimum}, got {value}.")
-    return int(value)
+#: ``target_index`` of every baseline: a feature column, negatives allowed.
+TARGET_INDEX_CONSTRAINT = [Interval(numbers.Integral, None, None, closed="neither")]
 
 
 def _target_column(target_index: Any, n_features: int, owner: str) -> int:
     """Normalise ``target_index`` (Python indexing, negatives allowed)."""
-    if isinstance(target_index, (bool, np.bool_)) or not isinstance(
-        target_index, numbers.Integral
-    ):
-        raise TypeError(
-            f"{owner}: target_index must be an int (the feature column of X "
-            f"that holds the target series), got {target_index!r}."
-        )
     if not -n_features <= target_index < n_features:
         raise ValueError(
             f"{owner}: target_index={target_index} is out of range for X with "
@@ -111,7 +93,9 @@ def _chunk_rows(n_timesteps: int) -> int:
     return max(1, _CHUNK_ELEMENTS // max(1, n_timesteps))
 
 
-class BaseWindowForecaster(RegressorMixin, BaseEstimator, abc.ABC):
+class BaseWindowForecaster(
+    SequenceEstimatorMixin, RegressorMixin, BaseEstimator, abc.ABC
+):
     """Base class: forecast the target column of each window.
 
     Subclasses implement ``_forecast(z, lengths, horizon) -> ndarray
@@ -120,12 +104,18 @@ class BaseWindowForecaster(RegressorMixin, BaseEstimator, abc.ABC):
     the observed length of every window; baselines with ``_learns = True``
     also implement ``_fit_series(z, lengths)``, which gets the whole target
     column as a view (read it in chunks, e.g. with ``_training_series``).
+    Parameters are declared in ``_parameter_constraints`` and validated once
+    at the start of ``fit`` (an ``InvalidParameterError`` naming the
+    parameter); checks that need the data go in
+    ``_validate_hyperparameters``.
     """
+
+    _parameter_constraints: dict = {"target_index": TARGET_INDEX_CONSTRAINT}
 
     #: whether the baseline estimates anything from the training data
     _learns = False
 
-    def fit(self, X: Any, y: Any) -> BaseWindowForecaster:
+    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> BaseWindowForecaster:
         """Validate the windows and the target; fit the model if it has one.
 
         Parameters
@@ -138,25 +128,56 @@ class BaseWindowForecaster(RegressorMixin, BaseEstimator, abc.ABC):
             The next value, or one column per horizon step ``t+1 .. t+h``.
             Only its shape is used by the simple baselines: ``predict``
             returns the same shape.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative window weights. The naive, seasonal naive, drift and
+            mean forecasts estimate nothing from the training windows (each
+            forecast uses its own window only), so weights are validated and
+            have no effect. ARIMA and exponential smoothing drop the windows
+            of weight 0 before rebuilding the training series; statsmodels'
+            likelihoods have no observation weights, so unequal positive
+            weights raise ``ValueError`` (for time-decay weighting, fit on
+            the newest windows instead).
 
         Returns
         -------
         self : object
             The fitted estimator.
         """
-        seqs = check_sequences(X, estimator=self)
+        self._validate_params()
+        seqs = self._validate_sequences(X, reset=True)
         y_arr = check_target(y, seqs.n_samples, estimator=self)
         col = _target_column(self.target_index, seqs.n_features, type(self).__name__)
         self._validate_hyperparameters(seqs.n_timesteps)
-        if _check_feature_names is not None:
-            _check_feature_names(self, X, reset=True)
-        self.n_features_in_ = seqs.n_features
-        self.y_ndim_ = y_arr.ndim
-        self.horizon_ = 1 if y_arr.ndim == 1 else int(y_arr.shape[1])
+        self._y_is_1d = y_arr.ndim == 1
+        self.n_outputs_ = 1 if y_arr.ndim == 1 else int(y_arr.shape[1])
         if self._learns:
+            rows = self._weighted_rows(sample_weight, seqs)
             with _one_blas_thread():
-                self._fit_series(seqs.X[:, :, col], seqs.lengths)
+                self._fit_series(seqs.X[rows, :, col], seqs.lengths[rows])
+        elif sample_weight is not None:
+            _check_sample_weight(sample_weight, seqs.X, ensure_non_negative=True)
         return self
+
+    def _weighted_rows(self, sample_weight: Any, seqs) -> Any:
+        """The training windows kept by ``sample_weight`` (a slice if possible)."""
+        if sample_weight is None:
+            return slice(None)
+        weights = _check_sample_weight(
+            sample_weight, seqs.X, dtype=np.float64, ensure_non_negative=True
+        )
+        positive = weights[weights > 0]
+        if np.ptp(positive) > 1e-12 * positive.max():
+            raise ValueError(
+                f"{type(self).__name__} cannot weight windows unequally: "
+                "statsmodels' likelihood has no observation weights. Only weights "
+                "of 0 (drop a window) and equal positive weights are accepted; "
+                "for time-decay weighting fit on the newest windows instead "
+                "(e.g. X[-n:], y[-n:])."
+            )
+        kept = np.flatnonzero(weights > 0)
+        if kept[-1] - kept[0] == len(kept) - 1:
+            return slice(int(kept[0]), int(kept[-1]) + 1)  # keeps a view
+        return kept
 
     def predict(self, X: Any) -> np.ndarray:
         """Forecast the target column of every window.
@@ -173,27 +194,24 @@ class BaseWindowForecaster(RegressorMixin, BaseEstimator, abc.ABC):
             The forecasts, in the shape ``y`` had in :meth:`fit`.
         """
         check_is_fitted(self)
-        seqs = check_sequences(X, estimator=self)
-        check_n_features(seqs, self.n_features_in_, self)
-        if _check_feature_names is not None:
-            _check_feature_names(self, X, reset=False)
+        seqs = self._validate_sequences(X, reset=False)
         col = _target_column(self.target_index, seqs.n_features, type(self).__name__)
         self._validate_hyperparameters(seqs.n_timesteps)
         view = seqs.X[:, :, col]
         n, T = view.shape
-        pred = np.empty((n, self.horizon_))
+        pred = np.empty((n, self.n_outputs_))
         step = _chunk_rows(T)
         with _one_blas_thread() if self._learns else contextlib.nullcontext():
             for a in range(0, n, step):
                 z = np.asarray(view[a : a + step], dtype=np.float64)
                 pred[a : a + step] = self._forecast(
-                    z, seqs.lengths[a : a + step], self.horizon_
+                    z, seqs.lengths[a : a + step], self.n_outputs_
                 )
-        return pred[:, 0] if self.y_ndim_ == 1 else pred
+        return pred[:, 0] if self._y_is_1d else pred
 
     # -- hooks ---------------------------------------------------------------
     def _validate_hyperparameters(self, n_timesteps: int) -> None:
-        """Raise for invalid hyperparameters (called in fit and predict)."""
+        """Raise for parameters that do not suit the data (fit and predict)."""
 
     def _fit_series(self, z: np.ndarray, lengths: np.ndarray) -> None:
         """Estimate parameters on the training windows' target column.
@@ -225,12 +243,8 @@ class BaseWindowForecaster(RegressorMixin, BaseEstimator, abc.ABC):
         return np.concatenate(stretches)
 
     def __sklearn_tags__(self):
+        # 3-D input and NaN only as front padding: skseq.base's conventions.
         tags = super().__sklearn_tags__()
-        # NaN is allowed as front padding only (check_sequences rejects the
-        # rest), so the estimators do not claim general NaN support; the same
-        # choice as the recurrent estimators.
-        tags.input_tags.allow_nan = False
-        tags.input_tags.three_d_array = True
         tags.target_tags.single_output = True
         tags.target_tags.multi_output = True
         # Forecasts of the target column: no mapping from arbitrary features

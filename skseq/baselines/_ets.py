@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from numbers import Integral
 from typing import Any
 
 import numpy as np
+from sklearn.utils._param_validation import Interval, InvalidParameterError, StrOptions
 
-from ._base import BaseWindowForecaster, _check_int, left_align
+from ._base import TARGET_INDEX_CONSTRAINT, BaseWindowForecaster, left_align
 
 __all__ = ["ExponentialSmoothingRegressor"]
 
@@ -21,12 +23,7 @@ _KINDS = {
 _PINV_RTOL = 1e-10
 
 
-def _kind(value: Any, name: str) -> str | None:
-    if not (value is None or isinstance(value, str)) or value not in _KINDS:
-        raise ValueError(
-            f"ExponentialSmoothingRegressor: {name} must be None, 'add' or 'mul', "
-            f"got {value!r}."
-        )
+def _kind(value: Any) -> str | None:
     return _KINDS[value]
 
 
@@ -113,11 +110,11 @@ class ExponentialSmoothingRegressor(BaseWindowForecaster):
     n_features_in_ : int
         Number of features per time step seen in ``fit``.
     feature_names_in_ : ndarray of shape (n_features_in_,)
-        Column names, when ``X`` was a DataFrame with string column names.
-    horizon_ : int
-        Number of horizon steps (columns of ``y``; 1 for 1-D ``y``).
-    y_ndim_ : int
-        Number of dimensions of ``y`` in ``fit``.
+        Names of the features per time step, only when ``X`` was a panel (a
+        list of DataFrames with the same string columns).
+    n_outputs_ : int
+        Number of horizon steps: columns of ``y`` (1 for 1-D ``y``);
+        ``predict`` returns ``y``'s shape.
 
     Notes
     -----
@@ -154,6 +151,17 @@ class ExponentialSmoothingRegressor(BaseWindowForecaster):
 
     _learns = True
 
+    _parameter_constraints: dict = {
+        "trend": [None, StrOptions({k for k in _KINDS if k})],
+        "damped_trend": ["boolean"],
+        "seasonal": [None, StrOptions({k for k in _KINDS if k})],
+        "seasonal_periods": [None, Interval(Integral, 2, None, closed="left")],
+        "initialization_method": [
+            StrOptions({"estimated", "heuristic", "legacy-heuristic"})
+        ],
+        "target_index": TARGET_INDEX_CONSTRAINT,
+    }
+
     def __init__(
         self,
         trend: str | None = None,
@@ -172,28 +180,25 @@ class ExponentialSmoothingRegressor(BaseWindowForecaster):
         self.target_index = target_index
 
     def _spec(self) -> tuple[str | None, str | None, int, bool]:
-        trend = _kind(self.trend, "trend")
-        seasonal = _kind(self.seasonal, "seasonal")
+        trend = _kind(self.trend)
+        seasonal = _kind(self.seasonal)
         damped = bool(self.damped_trend)
         if damped and trend is None:
-            raise ValueError(
-                "ExponentialSmoothingRegressor: damped_trend=True needs a trend "
-                "('add' or 'mul')."
+            raise InvalidParameterError(
+                "The 'damped_trend' parameter of ExponentialSmoothingRegressor "
+                "can be True only with a trend ('add' or 'mul'). Got "
+                f"damped_trend=True with trend={self.trend!r} instead."
             )
         m = 0
         if seasonal is not None:
             if self.seasonal_periods is None:
-                raise ValueError(
-                    "ExponentialSmoothingRegressor: seasonal_periods is required "
-                    f"with seasonal={self.seasonal!r} (e.g. 7 for daily data with "
-                    "a weekly cycle, 24 for hourly data)."
+                raise InvalidParameterError(
+                    "The 'seasonal_periods' parameter of "
+                    "ExponentialSmoothingRegressor is required with "
+                    f"seasonal={self.seasonal!r} (e.g. 7 for daily data with a "
+                    "weekly cycle, 24 for hourly data). Got None instead."
                 )
-            m = _check_int(
-                self.seasonal_periods,
-                "seasonal_periods",
-                minimum=2,
-                owner="ExponentialSmoothingRegressor",
-            )
+            m = int(self.seasonal_periods)
         return trend, seasonal, m, damped
 
     def _validate_hyperparameters(self, n_timesteps: int) -> None:

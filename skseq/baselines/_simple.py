@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
-import numpy as np
+from numbers import Integral
 
-from ._base import BaseWindowForecaster, _check_int, first_observed, last_observed
+import numpy as np
+from sklearn.utils._param_validation import Interval
+
+from ._base import (
+    TARGET_INDEX_CONSTRAINT,
+    BaseWindowForecaster,
+    first_observed,
+    last_observed,
+)
 
 __all__ = [
     "DriftRegressor",
@@ -30,11 +38,11 @@ class NaiveRegressor(BaseWindowForecaster):
         Number of features per time step seen in ``fit`` (``X.shape[2]``;
         1 for 2-D input).
     feature_names_in_ : ndarray of shape (n_features_in_,)
-        Column names, when ``X`` was a DataFrame with string column names.
-    horizon_ : int
-        Number of horizon steps (columns of ``y``; 1 for 1-D ``y``).
-    y_ndim_ : int
-        Number of dimensions of ``y`` in ``fit``; ``predict`` returns as many.
+        Names of the features per time step, only when ``X`` was a panel (a
+        list of DataFrames with the same string columns).
+    n_outputs_ : int
+        Number of horizon steps: columns of ``y`` (1 for 1-D ``y``);
+        ``predict`` returns ``y``'s shape.
 
     See Also
     --------
@@ -76,11 +84,11 @@ class SeasonalNaiveRegressor(BaseWindowForecaster):
     n_features_in_ : int
         Number of features per time step seen in ``fit``.
     feature_names_in_ : ndarray of shape (n_features_in_,)
-        Column names, when ``X`` was a DataFrame with string column names.
-    horizon_ : int
-        Number of horizon steps (columns of ``y``; 1 for 1-D ``y``).
-    y_ndim_ : int
-        Number of dimensions of ``y`` in ``fit``.
+        Names of the features per time step, only when ``X`` was a panel (a
+        list of DataFrames with the same string columns).
+    n_outputs_ : int
+        Number of horizon steps: columns of ``y`` (1 for 1-D ``y``);
+        ``predict`` returns ``y``'s shape.
 
     Notes
     -----
@@ -99,12 +107,17 @@ class SeasonalNaiveRegressor(BaseWindowForecaster):
     array([[3., 4., 5., 3.]])
     """
 
+    _parameter_constraints: dict = {
+        "season": [Interval(Integral, 1, None, closed="left")],
+        "target_index": TARGET_INDEX_CONSTRAINT,
+    }
+
     def __init__(self, season: int = 1, target_index: int = 0) -> None:
         self.season = season
         self.target_index = target_index
 
     def _validate_hyperparameters(self, n_timesteps: int) -> None:
-        season = _check_int(self.season, "season", minimum=1, owner=type(self).__name__)
+        season = int(self.season)
         if n_timesteps < season:
             raise ValueError(
                 f"SeasonalNaiveRegressor(season={season}) needs windows of at "
@@ -142,11 +155,11 @@ class DriftRegressor(BaseWindowForecaster):
     n_features_in_ : int
         Number of features per time step seen in ``fit``.
     feature_names_in_ : ndarray of shape (n_features_in_,)
-        Column names, when ``X`` was a DataFrame with string column names.
-    horizon_ : int
-        Number of horizon steps (columns of ``y``; 1 for 1-D ``y``).
-    y_ndim_ : int
-        Number of dimensions of ``y`` in ``fit``.
+        Names of the features per time step, only when ``X`` was a panel (a
+        list of DataFrames with the same string columns).
+    n_outputs_ : int
+        Number of horizon steps: columns of ``y`` (1 for 1-D ``y``);
+        ``predict`` returns ``y``'s shape.
 
     Examples
     --------
@@ -181,11 +194,11 @@ class MeanRegressor(BaseWindowForecaster):
     n_features_in_ : int
         Number of features per time step seen in ``fit``.
     feature_names_in_ : ndarray of shape (n_features_in_,)
-        Column names, when ``X`` was a DataFrame with string column names.
-    horizon_ : int
-        Number of horizon steps (columns of ``y``; 1 for 1-D ``y``).
-    y_ndim_ : int
-        Number of dimensions of ``y`` in ``fit``.
+        Names of the features per time step, only when ``X`` was a panel (a
+        list of DataFrames with the same string columns).
+    n_outputs_ : int
+        Number of horizon steps: columns of ``y`` (1 for 1-D ``y``);
+        ``predict`` returns ``y``'s shape.
 
     Examples
     --------

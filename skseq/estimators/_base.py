@@ -14,13 +14,15 @@ from sklearn.utils._param_validation import (
     InvalidParameterError,
     StrOptions,
 )
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.validation import _check_sample_weight, check_is_fitted
 from skorch import NeuralNet
 from skorch.callbacks import EarlyStopping, GradientNormClipping
 
+from ..base import SequenceEstimatorMixin
 from ..nn import CELLS, RecurrentNet
-from ..utils.validation import check_n_features, check_sequences
+from ..utils.validation import check_sequences
 from ._data import BatchLoader, ChronologicalSplit, SequenceDataset
+from ._net import SequenceNet, StopOnNonFiniteLoss
 
 #: Optimizers that can be named by string.
 OPTIMIZERS: dict[str, type[torch.optim.Optimizer]] = {
@@ -126,7 +128,12 @@ class RecurrentEstimatorMixin:
         return self.optimizer
 
     def _callbacks(self) -> list:
-        callbacks = []
+        callbacks = [
+            (
+                "stop_on_non_finite_loss",
+                StopOnNonFiniteLoss(type(self).__name__, float(self.lr)),
+            )
+        ]
         if self.clip_grad_norm is not None:
             callbacks.append(
                 ("clip_grad_norm", GradientNormClipping(float(self.clip_grad_norm)))
@@ -164,10 +171,12 @@ class RecurrentEstimatorMixin:
 
     def _build_net(self, n_features: int, n_outputs: int, seed: int) -> NeuralNet:
         module, module_kwargs = self._module_spec(n_features, n_outputs)
-        return NeuralNet(
+        return SequenceNet(
             module=module,
             **{f"module__{key}": value for key, value in module_kwargs.items()},
             criterion=self._criterion,
+            # Per-element losses: SequenceNet weights and averages them.
+            criterion__reduction="none",
             optimizer=self._optimizer_class(),
             optimizer__weight_decay=float(self.weight_decay),
             lr=float(self.lr),
@@ -188,15 +197,22 @@ class RecurrentEstimatorMixin:
         )
 
     # -- fit ----------------------------------------------------------------
-    def _fit(self, X, y):
+    def _fit(self, X, y, sample_weight=None):
         self._check_params()
-        seqs = check_sequences(X, estimator=self)
-        continuing = (
-            self.warm_start
-            and hasattr(self, "net_")
-            and self.n_features_in_ == seqs.n_features
+        seqs = check_sequences(X, estimator=self, float32=True)
+        weights = self._sample_weight(sample_weight, seqs)
+        continuing = self.warm_start and hasattr(self, "net_")
+        if continuing and seqs.n_features != self.n_features_in_:
+            raise ValueError(
+                f"warm_start=True but X has {seqs.n_features} features per time "
+                f"step where the fitted network has {self.n_features_in_}. A "
+                "network cannot continue training on other features: pass the "
+                "same columns as before, or set warm_start=False to train a new "
+                "network."
+            )
+        y_encoded, n_outputs = self._encode_target(
+            y, seqs.n_samples, continuing, sample_weight=weights
         )
-        y_encoded, n_outputs = self._encode_target(y, seqs.n_samples, continuing)
         if continuing and n_outputs != self.n_outputs_:
             raise ValueError(
                 f"warm_start=True but y has {n_outputs} outputs where the fitted "
@@ -204,25 +220,96 @@ class RecurrentEstimatorMixin:
             )
         seed = int(check_random_state(self.random_state).randint(0, 2**31 - 1))
         dataset = self._make_dataset(seqs, y_encoded)
+        if weights is not None:
+            dataset.sample_weight = (weights / weights.mean()).astype(np.float32)
         device = _resolve_device(self.device)
         cuda = [torch.cuda.current_device()] if device.startswith("cuda") else []
         with torch.random.fork_rng(devices=cuda):
             torch.manual_seed(seed)
             if continuing:
+                self.net_ = self._continue_net(
+                    self.net_, seqs.n_features, n_outputs, seed
+                )
                 self.net_.partial_fit(dataset, None)
             else:
                 self.net_ = self._build_net(seqs.n_features, n_outputs, seed)
                 self.net_.fit(dataset, None)
-        self.n_features_in_ = seqs.n_features
+        self._check_sequence_features(X, seqs.n_features, reset=True)
         self.n_outputs_ = n_outputs
         return self
+
+    def _sample_weight(self, sample_weight, seqs) -> np.ndarray | None:
+        """Validated float64 weights, or None without weights.
+
+        Negative, NaN or infinite weights, all-zero weights and a wrong shape
+        raise ``ValueError`` (scikit-learn's ``_check_sample_weight``). The
+        loss weights are normalised to mean 1 in ``fit``, so only the ratios
+        matter and ``lr`` keeps its meaning.
+        """
+        if sample_weight is None:
+            return None
+        return _check_sample_weight(
+            sample_weight, seqs.X, dtype=np.float64, ensure_non_negative=True
+        )
+
+    def _continue_net(self, old: NeuralNet, n_features: int, n_outputs: int, seed: int):
+        """A net built from the current parameters that continues ``old``.
+
+        Training settings changed with ``set_params`` since the last fit
+        (``lr``, ``max_epochs``, ``batch_size``, ``optimizer``,
+        ``weight_decay``, ``clip_grad_norm``, ``callbacks``, early stopping,
+        ...) take effect because the net is rebuilt from them. The module
+        keeps its trained weights, the optimizer its state (when its class is
+        unchanged; the new learning rate and weight decay apply) and the
+        history its epochs. Module parameters that leave the weights' shapes
+        intact (``dropout``, ``teacher_forcing``) take effect too; a change
+        that alters them (``cell``, ``hidden_size``, ``num_layers``,
+        ``bidirectional``, ...) is refused.
+        """
+        net = self._build_net(n_features, n_outputs, seed)
+        net.initialize()
+        old_spec = {
+            key[len("module__") :]: value
+            for key, value in old.get_params(deep=False).items()
+            if key.startswith("module__")
+        }
+        new_spec = {
+            key[len("module__") :]: value
+            for key, value in net.get_params(deep=False).items()
+            if key.startswith("module__")
+        }
+        try:
+            net.module_.load_state_dict(old.module_.state_dict())
+        except RuntimeError as exc:
+            changed = [
+                f"{key} ({old_spec.get(key)!r} -> {new_spec.get(key)!r})"
+                for key in sorted(set(old_spec) | set(new_spec))
+                if old_spec.get(key) != new_spec.get(key)
+            ]
+            raise ValueError(
+                "warm_start=True cannot continue training the fitted network: "
+                f"{', '.join(changed) or 'the module'} changed since the last "
+                "fit and the trained weights do not fit the new architecture. "
+                "Set warm_start=False to train a new network, or set the "
+                "architecture parameters back."
+            ) from exc
+        if type(net.optimizer_) is type(old.optimizer_):
+            state = old.optimizer_.state_dict()
+            fresh = net.optimizer_.state_dict()["param_groups"]
+            for group, new_group in zip(state["param_groups"], fresh, strict=True):
+                group.update(
+                    {key: value for key, value in new_group.items() if key != "params"}
+                )
+            net.optimizer_.load_state_dict(state)
+        net.history = old.history
+        return net
 
     # -- predict ------------------------------------------------------------
     def _forward(self, X) -> np.ndarray:
         """Network outputs for X as float64, shape (n_samples, n_outputs)."""
         check_is_fitted(self, "net_")
-        seqs = check_sequences(X, estimator=self)
-        check_n_features(seqs, self.n_features_in_, self)
+        seqs = check_sequences(X, estimator=self, float32=True)
+        self._check_sequence_features(X, seqs.n_features, reset=False)
         net = self.net_
         module = net.module_
         module.eval()
@@ -288,7 +375,15 @@ default="adam"
         Extra skorch callbacks, e.g. ``skorch.callbacks.LRScheduler``.
     warm_start : bool, default=False
         Continue training the fitted network in the next ``fit`` instead of
-        starting from a freshly initialised one.
+        starting from a freshly initialised one. Training settings changed
+        with ``set_params`` in between (``lr``, ``max_epochs``,
+        ``batch_size``, ``optimizer``, ``weight_decay``, ``clip_grad_norm``,
+        ``callbacks``, early stopping) take effect; the weights, the
+        optimizer state (same optimizer class) and the history carry over.
+        A change of the architecture (``cell``, ``hidden_size``,
+        ``num_layers``, ``bidirectional``), of the number of features per
+        time step or of outputs raises ``ValueError``: set
+        ``warm_start=False`` to train a new network.
 """
 
 ATTRIBUTES_DOC = """
@@ -297,17 +392,15 @@ ATTRIBUTES_DOC = """
         ``net_.history`` the training history (also ``history_``).
     n_features_in_ : int
         Features per time step seen in ``fit`` (1 for 2-D input).
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of those features, only when ``X`` was a panel: a list of
+        DataFrames (one per sequence) with the same string columns.
     n_outputs_ : int
-        Outputs of the network.
+        Outputs of the network: columns of ``y`` (1 for 1-D ``y``) for a
+        regressor, classes for a classifier.
 """
 
 
-class _ParamsMixin(BaseEstimator):
-    """Marker base so that the estimators share tags."""
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        # NaN is accepted only as front padding (variable-length sequences),
-        # not as missing values anywhere, so the estimators do not claim it.
-        tags.input_tags.allow_nan = False
-        return tags
+class _ParamsMixin(SequenceEstimatorMixin, BaseEstimator):
+    """Base of the recurrent estimators: skseq's sequence conventions (tags,
+    ``n_features_in_``, ``feature_names_in_``; see :mod:`skseq.base`)."""

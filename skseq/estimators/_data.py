@@ -32,14 +32,21 @@ class SequenceDataset(Dataset):
     teacher : bool, default=False
         Also pass the target to the module as ``y_teacher`` (teacher forcing
         in encoder-decoder models).
+    sample_weight : ndarray of shape (n_samples,) or None, default=None
+        Per-sample loss weights (float32). They travel with every batch as
+        ``X["sample_weight"]``, which :class:`skseq.estimators._net.SequenceNet`
+        applies in its loss and keeps away from the module.
     """
 
-    def __init__(self, X, lengths, y=None, indices=None, teacher=False):
+    def __init__(
+        self, X, lengths, y=None, indices=None, teacher=False, sample_weight=None
+    ):
         self.X = X
         self.lengths = lengths
         self.y = y
         self.indices = np.arange(len(X)) if indices is None else np.asarray(indices)
         self.teacher = teacher
+        self.sample_weight = sample_weight
 
     def __len__(self) -> int:
         return len(self.indices)
@@ -47,7 +54,12 @@ class SequenceDataset(Dataset):
     def subset(self, positions) -> SequenceDataset:
         """The dataset restricted to ``positions`` (relative to this one)."""
         return SequenceDataset(
-            self.X, self.lengths, self.y, self.indices[positions], self.teacher
+            self.X,
+            self.lengths,
+            self.y,
+            self.indices[positions],
+            self.teacher,
+            self.sample_weight,
         )
 
     def get_batch(self, positions):
@@ -67,6 +79,8 @@ class SequenceDataset(Dataset):
             "X": torch.from_numpy(block),
             "lengths": torch.from_numpy(lengths),
         }
+        if self.sample_weight is not None:
+            Xb["sample_weight"] = torch.from_numpy(self.sample_weight[rows])
         if self.y is None:
             return Xb, torch.zeros(len(rows))
         yb = torch.from_numpy(np.ascontiguousarray(self.y[rows]))

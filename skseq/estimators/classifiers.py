@@ -21,7 +21,7 @@ from ._base import (
 class _ClassifierBase(RecurrentEstimatorMixin, ClassifierMixin, _ParamsMixin):
     _criterion = nn.CrossEntropyLoss
 
-    def _encode_target(self, y, n_samples, continuing):
+    def _encode_target(self, y, n_samples, continuing, sample_weight=None):
         y = check_target(y, n_samples, estimator=self, numeric=False)
         y = column_or_1d(y, warn=True)
         check_classification_targets(y)
@@ -45,7 +45,7 @@ class _ClassifierBase(RecurrentEstimatorMixin, ClassifierMixin, _ParamsMixin):
         self.classes_ = classes
         return codes.astype(np.int64), len(classes)
 
-    def fit(self, X, y):
+    def fit(self, X, y, sample_weight=None):
         """Train a fresh network (or continue, with ``warm_start``).
 
         Parameters
@@ -55,12 +55,17 @@ class _ClassifierBase(RecurrentEstimatorMixin, ClassifierMixin, _ParamsMixin):
             Input sequences; leading all-NaN rows are front padding.
         y : array-like of shape (n_samples,)
             Class labels of any type (strings too).
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weight of each sample in the training (and early
+            stopping validation) cross-entropy; a weight of 0 drops a sample.
+            Only the ratios matter (normalised to mean 1); e.g.
+            ``0.5 ** (age / half_life)`` for time-decay weighting.
 
         Returns
         -------
         self
         """
-        return self._fit(X, y)
+        return self._fit(X, y, sample_weight=sample_weight)
 
     def predict_proba(self, X):
         """Class probabilities, columns ordered as ``classes_``.

@@ -21,15 +21,21 @@ class _RegressorBase(RecurrentEstimatorMixin, RegressorMixin, _ParamsMixin):
     # several horizons) instead of one per column.
     _shared_target_scale = False
 
-    def _encode_target(self, y, n_samples, continuing):
+    def _encode_target(self, y, n_samples, continuing, sample_weight=None):
         y = check_target(y, n_samples, estimator=self)
         y2 = y.reshape(n_samples, -1).astype(np.float64)
         if not continuing:
             self._y_is_1d = y.ndim == 1
             if self.scale_target:
                 axis = None if self._shared_target_scale else 0
-                self.y_mean_ = np.broadcast_to(y2.mean(axis=axis), y2.shape[1]).copy()
-                scale = np.broadcast_to(y2.std(axis=axis), y2.shape[1])
+                # Weighted like the loss: a zero weight drops the sample.
+                w = None
+                if sample_weight is not None:
+                    w = np.broadcast_to(sample_weight[:, None], y2.shape)
+                mean = np.average(y2, axis=axis, weights=w)
+                std = np.sqrt(np.average((y2 - mean) ** 2, axis=axis, weights=w))
+                self.y_mean_ = np.broadcast_to(mean, y2.shape[1]).copy()
+                scale = np.broadcast_to(std, y2.shape[1])
                 self.y_scale_ = np.where(scale > 0, scale, 1.0)
             else:
                 self.y_mean_ = np.zeros(y2.shape[1])
@@ -38,7 +44,7 @@ class _RegressorBase(RecurrentEstimatorMixin, RegressorMixin, _ParamsMixin):
             return y2, y2.shape[1]  # the caller reports the mismatch
         return ((y2 - self.y_mean_) / self.y_scale_).astype(np.float32), y2.shape[1]
 
-    def fit(self, X, y):
+    def fit(self, X, y, sample_weight=None):
         """Train a fresh network (or continue, with ``warm_start``).
 
         Parameters
@@ -51,12 +57,32 @@ class _RegressorBase(RecurrentEstimatorMixin, RegressorMixin, _ParamsMixin):
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
             Target; one column per horizon step for direct multi-step
             forecasting.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weight of each sample in the training (and early
+            stopping validation) loss and in the target standardisation; a
+            weight of 0 drops a sample. Only the ratios matter (the weights
+            are normalised to mean 1). skforecast's ``weight_func(index)``
+            becomes ``sample_weight=weight_func(origins)`` here, with the
+            forecast origins of the windows.
 
         Returns
         -------
         self
+
+        Examples
+        --------
+        Time-decay weighting: the newest windows count most, a window 100
+        samples older counts half as much.
+
+        >>> import numpy as np
+        >>> from skseq import GRURegressor
+        >>> X = np.random.default_rng(0).normal(size=(200, 8))  # oldest first
+        >>> age = np.arange(len(X))[::-1]  # 0 for the newest window
+        >>> reg = GRURegressor(hidden_size=4, max_epochs=1, random_state=0)
+        >>> reg.fit(X, X[:, -1], sample_weight=0.5 ** (age / 100)).n_outputs_
+        1
         """
-        return self._fit(X, y)
+        return self._fit(X, y, sample_weight=sample_weight)
 
     def predict(self, X):
         """Predict the target of each sequence.

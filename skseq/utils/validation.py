@@ -23,8 +23,9 @@ import scipy.sparse as sp
 from sklearn.utils import check_array
 from sklearn.utils.validation import check_consistent_length
 
-# About 16 MB of float32 per validation chunk.
-_CHUNK_ELEMENTS = 4_000_000
+# About 4 MB of float32 per validation chunk: the NaN bookkeeping of a padded
+# chunk needs a few boolean masks of its size.
+_CHUNK_ELEMENTS = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -199,16 +200,44 @@ def as_3d(X, *, estimator=None) -> np.ndarray:
     return X
 
 
-def _check_chunk(block: np.ndarray, offset: int, lengths: np.ndarray, estimator):
+_FLOAT32_MAX = float(np.finfo(np.float32).max)
+
+
+def _check_float32_range(block: np.ndarray, offset: int, estimator) -> None:
+    """Reject finite values that overflow float32 (they would become inf)."""
+    if block.dtype.kind != "f" or block.dtype.itemsize <= 4:
+        return
+    with np.errstate(invalid="ignore"):
+        high, low = np.nanmax(block), np.nanmin(block)
+    if not (high > _FLOAT32_MAX or low < -_FLOAT32_MAX):
+        return
+    with np.errstate(invalid="ignore"):
+        i, t, f = np.argwhere(np.abs(block) > _FLOAT32_MAX)[0]
+    raise ValueError(
+        f"Input X holds {block[i, t, f]:.3g} (sample {offset + i}, time step {t}, "
+        f"feature {f}), beyond the float32 range (+-{_FLOAT32_MAX:.3g}) that "
+        f"{_name(estimator)} computes in. Scale the data first, e.g. with "
+        "skseq.SequenceScaler in a Pipeline, or divide by a constant or take "
+        "logarithms."
+    )
+
+
+def _check_chunk(
+    block: np.ndarray, offset: int, lengths: np.ndarray, estimator, float32: bool
+):
     """Fill ``lengths`` for one chunk and reject misplaced NaN and inf."""
     n, T, _ = block.shape
     if block.dtype.kind not in "fc":
         lengths[offset : offset + n] = T
         return
-    finite = np.isfinite(block)
-    if finite.all():
+    # min and max are NaN or inf exactly when some value is: two reductions
+    # without a temporary the size of the chunk.
+    if np.isfinite(block.min()) and np.isfinite(block.max()):
+        if float32:
+            _check_float32_range(block, offset, estimator)
         lengths[offset : offset + n] = T
         return
+    finite = np.isfinite(block)
     if np.isinf(block).any():
         i, t, f = np.argwhere(np.isinf(block))[0]
         raise ValueError(
@@ -237,10 +266,12 @@ def _check_chunk(block: np.ndarray, offset: int, lengths: np.ndarray, estimator)
             "a shorter sequence. Impute missing values first, e.g. with "
             "pandas' ffill() on the series or sklearn.impute.SimpleImputer."
         )
+    if float32:
+        _check_float32_range(block, offset, estimator)
     lengths[offset : offset + n] = T - lead
 
 
-def check_sequences(X, *, estimator=None) -> Sequences:
+def check_sequences(X, *, estimator=None, float32: bool = False) -> Sequences:
     """Validate sequence input and find the length of every sequence.
 
     Parameters
@@ -250,6 +281,10 @@ def check_sequences(X, *, estimator=None) -> Sequences:
         ``(n_samples, n_timesteps)``, or a list of 2-D sequences.
     estimator : estimator instance or str, optional
         Used in error messages.
+    float32 : bool, default=False
+        Also refuse values beyond the float32 range (about +-3.4e38), which
+        would turn into inf for an estimator computing in float32. Checked
+        chunk by chunk, like everything else: a window view is never copied.
 
     Returns
     -------
@@ -260,7 +295,8 @@ def check_sequences(X, *, estimator=None) -> Sequences:
     ------
     ValueError
         For empty input, a wrong number of dimensions, inf anywhere, NaN that
-        is not front padding, or a sequence without any observed step.
+        is not front padding, a sequence without any observed step, or (with
+        ``float32``) a value that overflows float32.
     """
     X = as_3d(X, estimator=estimator)
     n, T, F = X.shape
@@ -272,7 +308,7 @@ def check_sequences(X, *, estimator=None) -> Sequences:
     lengths = np.empty(n, dtype=np.int64)
     chunk = max(1, _CHUNK_ELEMENTS // max(1, T * F))
     for start in range(0, n, chunk):
-        _check_chunk(X[start : start + chunk], start, lengths, estimator)
+        _check_chunk(X[start : start + chunk], start, lengths, estimator, float32)
     return Sequences(X=X, lengths=lengths)
 
 
