@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
-from ._base import BaseWindowForecaster, _check_int, first_observed, last_observed
+from ._base import (
+    BaseWindowForecaster,
+    _check_int,
+    first_observed,
+    last_observed,
+    pooled_residual_std,
+)
 
 __all__ = [
     "DriftRegressor",
@@ -35,6 +43,16 @@ class NaiveRegressor(BaseWindowForecaster):
         Number of horizon steps (columns of ``y``; 1 for 1-D ``y``).
     y_ndim_ : int
         Number of dimensions of ``y`` in ``fit``; ``predict`` returns as many.
+    residual_std_ : float
+        Standard deviation of the one-step changes inside the training
+        windows; scales the intervals.
+
+    Notes
+    -----
+    **Intervals** (``predict_quantiles``, ``predict_interval``): normal
+    forecast errors with standard deviation ``sigma * sqrt(h)`` at step
+    ``h`` (a random walk), ``sigma = residual_std_`` (Hyndman and
+    Athanasopoulos, *Forecasting: Principles and Practice*, sec. 5.5).
 
     See Also
     --------
@@ -54,6 +72,15 @@ class NaiveRegressor(BaseWindowForecaster):
 
     def _forecast(self, z: np.ndarray, lengths: np.ndarray, horizon: int) -> np.ndarray:
         return np.repeat(last_observed(z)[:, None], horizon, axis=1)
+
+    def _fit_residual_scale(self, z: np.ndarray, lengths: np.ndarray) -> None:
+        self.residual_std_ = pooled_residual_std(z, lengths, _lag_residuals(1))
+
+    def _forecast_std(
+        self, z: np.ndarray, lengths: np.ndarray, horizon: int
+    ) -> np.ndarray:
+        h = np.arange(1, horizon + 1)
+        return np.broadcast_to(self.residual_std_ * np.sqrt(h), (z.shape[0], horizon))
 
 
 class SeasonalNaiveRegressor(BaseWindowForecaster):
@@ -82,8 +109,18 @@ class SeasonalNaiveRegressor(BaseWindowForecaster):
     y_ndim_ : int
         Number of dimensions of ``y`` in ``fit``.
 
+    residual_std_ : float
+        Standard deviation of the seasonal differences inside the training
+        windows; scales the intervals.
+
     Notes
     -----
+    **Intervals** (``predict_quantiles``, ``predict_interval``): normal
+    forecast errors with standard deviation ``sigma * sqrt(k + 1)`` at step
+    ``h``, ``k = (h - 1) // season`` complete seasons ahead, ``sigma =
+    residual_std_`` (Hyndman and Athanasopoulos, *Forecasting: Principles
+    and Practice*, sec. 5.5).
+
     Windows must be at least ``season`` steps long (a ``ValueError`` says so).
     A front-padded window whose *observed* part is shorter than ``season``
     (the first windows of a series) has no value one season back: it falls
@@ -124,6 +161,20 @@ class SeasonalNaiveRegressor(BaseWindowForecaster):
             pred[short] = last_observed(z[short])[:, None]
         return pred
 
+    def _fit_residual_scale(self, z: np.ndarray, lengths: np.ndarray) -> None:
+        m = int(self.season)
+        self.residual_std_ = pooled_residual_std(z, lengths, _lag_residuals(m))
+
+    def _forecast_std(
+        self, z: np.ndarray, lengths: np.ndarray, horizon: int
+    ) -> np.ndarray:
+        m = int(self.season)
+        h = np.arange(1, horizon + 1)
+        std = np.tile(self.residual_std_ * np.sqrt((h - 1) // m + 1), (z.shape[0], 1))
+        short = lengths < m  # naive fallback: a random walk's spread
+        std[short] = self.residual_std_ * np.sqrt(h)
+        return std
+
 
 class DriftRegressor(BaseWindowForecaster):
     """Drift forecast: last value plus the window's average change per step.
@@ -148,6 +199,19 @@ class DriftRegressor(BaseWindowForecaster):
     y_ndim_ : int
         Number of dimensions of ``y`` in ``fit``.
 
+    residual_std_ : float
+        Standard deviation of the drift's one-step residuals (changes minus
+        the window's average change) inside the training windows.
+
+    Notes
+    -----
+    **Intervals** (``predict_quantiles``, ``predict_interval``): normal
+    forecast errors with standard deviation
+    ``sigma * sqrt(h * (1 + h / (n_observed - 1)))`` at step ``h``, which
+    adds the uncertainty of the estimated slope, ``sigma = residual_std_``
+    (Hyndman and Athanasopoulos, *Forecasting: Principles and Practice*,
+    sec. 5.5).
+
     Examples
     --------
     >>> import numpy as np
@@ -166,6 +230,22 @@ class DriftRegressor(BaseWindowForecaster):
         slope = (last - first_observed(z, lengths)) / steps
         h = np.arange(1, horizon + 1)
         return last[:, None] + slope[:, None] * h[None, :]
+
+    def _fit_residual_scale(self, z: np.ndarray, lengths: np.ndarray) -> None:
+        def residuals(chunk: np.ndarray) -> np.ndarray:
+            changes = chunk[:, 1:] - chunk[:, :-1]
+            with np.errstate(invalid="ignore"), warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                return changes - np.nanmean(changes, axis=1, keepdims=True)
+
+        self.residual_std_ = pooled_residual_std(z, lengths, residuals, dof=1)
+
+    def _forecast_std(
+        self, z: np.ndarray, lengths: np.ndarray, horizon: int
+    ) -> np.ndarray:
+        h = np.arange(1, horizon + 1)[None, :]
+        n_changes = np.maximum(lengths - 1, 1)[:, None]
+        return self.residual_std_ * np.sqrt(h * (1 + h / n_changes))
 
 
 class MeanRegressor(BaseWindowForecaster):
@@ -187,6 +267,17 @@ class MeanRegressor(BaseWindowForecaster):
     y_ndim_ : int
         Number of dimensions of ``y`` in ``fit``.
 
+    residual_std_ : float
+        Standard deviation of the values around their window's mean, in the
+        training windows.
+
+    Notes
+    -----
+    **Intervals** (``predict_quantiles``, ``predict_interval``): normal
+    forecast errors with standard deviation ``sigma * sqrt(1 + 1 / n_observed)``
+    at every step (Hyndman and Athanasopoulos, *Forecasting: Principles and
+    Practice*, sec. 5.5), ``sigma = residual_std_``.
+
     Examples
     --------
     >>> import numpy as np
@@ -202,3 +293,29 @@ class MeanRegressor(BaseWindowForecaster):
     def _forecast(self, z: np.ndarray, lengths: np.ndarray, horizon: int) -> np.ndarray:
         mean = np.nansum(z, axis=1) / lengths
         return np.repeat(mean[:, None], horizon, axis=1)
+
+    def _fit_residual_scale(self, z: np.ndarray, lengths: np.ndarray) -> None:
+        def residuals(chunk: np.ndarray) -> np.ndarray:
+            mean = np.nansum(chunk, axis=1, keepdims=True) / np.maximum(
+                (~np.isnan(chunk)).sum(axis=1, keepdims=True), 1
+            )
+            return chunk - mean
+
+        self.residual_std_ = pooled_residual_std(z, lengths, residuals, dof=1)
+
+    def _forecast_std(
+        self, z: np.ndarray, lengths: np.ndarray, horizon: int
+    ) -> np.ndarray:
+        std = self.residual_std_ * np.sqrt(1 + 1 / lengths)
+        return np.repeat(std[:, None], horizon, axis=1)
+
+
+def _lag_residuals(lag: int):
+    """Residuals ``z[t] - z[t - lag]`` of a window chunk (NaN over padding)."""
+
+    def residuals(chunk: np.ndarray) -> np.ndarray:
+        if chunk.shape[1] <= lag:
+            return np.full((chunk.shape[0], 0), np.nan)
+        return chunk[:, lag:] - chunk[:, :-lag]
+
+    return residuals
