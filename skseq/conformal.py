@@ -335,9 +335,7 @@ class ConformalRegressor(RegressorMixin, BaseEstimator):
             self.alpha_[k] += float(self.step_size) * (nominal - miss)
         self.scores_[k] = self._trim(np.append(scores, error))
 
-    def predict_interval_online(
-        self, X: Any, y: Any
-    ) -> tuple[np.ndarray, np.ndarray]:
+    def predict_interval_online(self, X: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
         """Intervals over a period, recalibrating as each target is observed.
 
         ``X`` holds consecutive forecast origins, one time step apart (as
@@ -381,5 +379,3 @@ class ConformalRegressor(RegressorMixin, BaseEstimator):
 def _as_2d(y: Any) -> np.ndarray:
     arr = np.asarray(getattr(y, "to_numpy", lambda: y)(), dtype=np.float64)
     return arr[:, None] if arr.ndim == 1 else arr
-
-

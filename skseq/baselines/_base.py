@@ -273,9 +273,7 @@ class BaseWindowForecaster(RegressorMixin, BaseEstimator, abc.ABC):
         """Standard deviations of the forecast errors, (n_windows, horizon)."""
 
     @abc.abstractmethod
-    def _forecast(
-        self, z: np.ndarray, lengths: np.ndarray, horizon: int
-    ) -> np.ndarray:
+    def _forecast(self, z: np.ndarray, lengths: np.ndarray, horizon: int) -> np.ndarray:
         """Forecasts of shape (n_windows, horizon) for target columns ``z``."""
 
     def _training_series(self, z: np.ndarray, lengths: np.ndarray) -> np.ndarray:

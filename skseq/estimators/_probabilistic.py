@@ -88,7 +88,10 @@ class ProbabilisticRegressorMixin:
         """Module keyword arguments of the output head (empty for point models)."""
         if self._distribution is None:
             return {}
-        return {"distribution": self._distribution, "n_params": self._outputs_per_target()}
+        return {
+            "distribution": self._distribution,
+            "n_params": self._outputs_per_target(),
+        }
 
     @property
     def _criterion(self):
@@ -159,9 +162,7 @@ else (n_samples, horizon, n_quantiles)
             Non-decreasing along the last axis.
         """
         self._check_probabilistic()
-        levels = (
-            self.quantiles_ if quantiles is None else check_quantiles(quantiles)
-        )
+        levels = self.quantiles_ if quantiles is None else check_quantiles(quantiles)
         return self._shape(self._quantile_table(X, levels))
 
     @available_if(_is_probabilistic)

@@ -156,7 +156,8 @@ class PinballLoss(nn.Module):
     def __init__(self, quantiles: Sequence[float], reduction: str = "mean") -> None:
         super().__init__()
         self.register_buffer(
-            "quantiles", torch.tensor([float(q) for q in quantiles], dtype=torch.float32)
+            "quantiles",
+            torch.tensor([float(q) for q in quantiles], dtype=torch.float32),
         )
         self.reduction = _check_reduction(reduction)
 
