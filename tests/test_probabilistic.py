@@ -112,6 +112,13 @@ def test_heads_shapes_and_no_crossing(model, loss):
 def test_quantile_head_is_ordered_and_location_like():
     torch.manual_seed(0)
     head = DistributionHead(5, n_targets=4, distribution="quantile", n_params=7)
+    # At initialisation: standard normal quantiles for every input.
+    levels = torch.arange(1, 8, dtype=torch.float64) / 8
+    z = torch.distributions.Normal(0.0, 1.0).icdf(levels).float()
+    start = head(torch.randn(3, 5)).reshape(3, 4, 7)
+    spread = start - start[..., 3:4]
+    assert torch.allclose(spread, z.expand_as(spread), atol=1e-5)
+    torch.nn.init.normal_(head.linear.weight, std=3.0)  # arbitrary weights
     out = head(100 * torch.randn(256, 5)).reshape(256, 4, 7)
     assert torch.all(out.diff(dim=-1) >= 0)
     # A per-sample positive affine map keeps the order (issue15's contract).
@@ -257,7 +264,8 @@ def test_simple_baseline_interval_formulas():
     h = np.arange(1, 5)
     z80 = stats.norm.ppf(0.9)
     naive = NaiveRegressor().fit(X, Y)
-    sigma = np.sqrt(np.mean(np.diff(X, axis=1) ** 2))
+    # The training series rebuilt from the windows: every change counted once.
+    sigma = np.sqrt(np.mean(np.diff(series[: len(X) + 29]) ** 2))
     assert naive.residual_std_ == pytest.approx(sigma)
     lower, upper = naive.predict_interval(X)
     np.testing.assert_allclose(

@@ -12,6 +12,7 @@ from ._base import (
     first_observed,
     last_observed,
     pooled_residual_std,
+    series_from_windows,
 )
 
 __all__ = [
@@ -44,8 +45,9 @@ class NaiveRegressor(BaseWindowForecaster):
     y_ndim_ : int
         Number of dimensions of ``y`` in ``fit``; ``predict`` returns as many.
     residual_std_ : float
-        Standard deviation of the one-step changes inside the training
-        windows; scales the intervals.
+        Root mean square of the one-step changes of the training series
+        (rebuilt from the windows); scales the intervals. NaN when no
+        window has two observed values.
 
     Notes
     -----
@@ -74,7 +76,7 @@ class NaiveRegressor(BaseWindowForecaster):
         return np.repeat(last_observed(z)[:, None], horizon, axis=1)
 
     def _fit_residual_scale(self, z: np.ndarray, lengths: np.ndarray) -> None:
-        self.residual_std_ = pooled_residual_std(z, lengths, _lag_residuals(1))
+        self.residual_std_ = _lag_residual_std(z, lengths, 1)
 
     def _forecast_std(
         self, z: np.ndarray, lengths: np.ndarray, horizon: int
@@ -110,8 +112,9 @@ class SeasonalNaiveRegressor(BaseWindowForecaster):
         Number of dimensions of ``y`` in ``fit``.
 
     residual_std_ : float
-        Standard deviation of the seasonal differences inside the training
-        windows; scales the intervals.
+        Root mean square of the seasonal differences ``y[t] - y[t - season]``
+        of the training series (rebuilt from the windows); scales the
+        intervals. NaN when the series is not longer than ``season``.
 
     Notes
     -----
@@ -162,8 +165,7 @@ class SeasonalNaiveRegressor(BaseWindowForecaster):
         return pred
 
     def _fit_residual_scale(self, z: np.ndarray, lengths: np.ndarray) -> None:
-        m = int(self.season)
-        self.residual_std_ = pooled_residual_std(z, lengths, _lag_residuals(m))
+        self.residual_std_ = _lag_residual_std(z, lengths, int(self.season))
 
     def _forecast_std(
         self, z: np.ndarray, lengths: np.ndarray, horizon: int
@@ -310,12 +312,16 @@ class MeanRegressor(BaseWindowForecaster):
         return np.repeat(std[:, None], horizon, axis=1)
 
 
-def _lag_residuals(lag: int):
-    """Residuals ``z[t] - z[t - lag]`` of a window chunk (NaN over padding)."""
+def _lag_residual_std(z: np.ndarray, lengths: np.ndarray, lag: int) -> float:
+    """RMS of ``y[t] - y[t - lag]`` over the series rebuilt from the windows.
 
-    def residuals(chunk: np.ndarray) -> np.ndarray:
-        if chunk.shape[1] <= lag:
-            return np.full((chunk.shape[0], 0), np.nan)
-        return chunk[:, lag:] - chunk[:, :-lag]
-
-    return residuals
+    Consecutive windows give back their series (see
+    :func:`~skseq.baselines._base.series_from_windows`), so every change is
+    counted once and seasonal lags longer than a window are still available.
+    NaN when no series is longer than ``lag``.
+    """
+    stretches, _ = series_from_windows(z, lengths)
+    changes = [s[lag:] - s[:-lag] for s in stretches if s.shape[0] > lag]
+    if not changes:
+        return float("nan")
+    return float(np.sqrt(np.mean(np.concatenate(changes) ** 2)))

@@ -88,10 +88,13 @@ class ProbabilisticRegressorMixin:
         """Module keyword arguments of the output head (empty for point models)."""
         if self._distribution is None:
             return {}
-        return {
+        kwargs = {
             "distribution": self._distribution,
             "n_params": self._outputs_per_target(),
         }
+        if self.loss == "quantile":
+            kwargs["quantiles"] = tuple(self._levels().tolist())
+        return kwargs
 
     @property
     def _criterion(self):

@@ -5,9 +5,9 @@ target that stay valid when a positive affine map ``loc + scale * z`` is
 applied to all of them (the estimators' target standardisation, or a
 per-sample normalisation). So
 
-* the quantile head emits ordered quantiles, built as a base value plus
-  cumulative softplus increments (they never cross, and a positive scale
-  keeps them ordered);
+* the quantile head emits ordered quantiles, built from a base value (the
+  quantile nearest the median) and cumulative softplus increments on either
+  side (they never cross, and a positive scale keeps them ordered);
 * the Gaussian and Student-t heads emit two points, ``mu`` and
   ``mu + sigma``; ``sigma`` is their difference, positive by construction.
 
@@ -68,10 +68,26 @@ class DistributionHead(nn.Module):
     n_params : int
         Outputs per target: the number of quantiles, or 2 (``mu`` and
         ``mu + sigma``) for the parametric heads.
+    quantiles : sequence of float, optional
+        Levels of the quantile head. The increments start at the gaps
+        between the standard normal's quantiles at these levels (evenly
+        spaced levels when None), and the parametric heads start with
+        ``sigma = 1``: the right spread for a standardised target.
+
+    Notes
+    -----
+    The weights of the increments and of ``sigma`` start at zero, so the
+    initial spread is the same for every input and training starts from a
+    calibrated standard-normal forecast instead of from arbitrary widths.
     """
 
     def __init__(
-        self, in_features: int, n_targets: int, distribution: str, n_params: int
+        self,
+        in_features: int,
+        n_targets: int,
+        distribution: str,
+        n_params: int,
+        quantiles: Sequence[float] | None = None,
     ) -> None:
         super().__init__()
         if distribution not in DISTRIBUTIONS:
@@ -82,15 +98,40 @@ class DistributionHead(nn.Module):
         self.n_targets = int(n_targets)
         self.n_params = int(n_params)
         self.linear = nn.Linear(in_features, self.n_targets * self.n_params)
+        if distribution == "quantile":
+            levels = (
+                [(i + 1) / (self.n_params + 1) for i in range(self.n_params)]
+                if quantiles is None
+                else [float(q) for q in quantiles]
+            )
+            self.center = point_index("quantile", levels)
+            normal = torch.distributions.Normal(0.0, 1.0)
+            z = normal.icdf(torch.tensor(levels, dtype=torch.float64))
+            gaps = (z[1:] - z[:-1]).clamp_min(1e-3)
+        else:
+            self.center = 0
+            gaps = torch.tensor([1.0 - MIN_SCALE], dtype=torch.float64)
+        self._init_spread(gaps)
+
+    def _init_spread(self, gaps: torch.Tensor) -> None:
+        """Zero weights and inverse-softplus biases for the spread outputs."""
+        inverse_softplus = torch.log(torch.expm1(gaps)).float()
+        with torch.no_grad():
+            weight = self.linear.weight.view(self.n_targets, self.n_params, -1)
+            bias = self.linear.bias.view(self.n_targets, self.n_params)
+            weight[:, 1:] = 0.0
+            bias[:, 1:] = inverse_softplus
 
     def forward(self, hidden: torch.Tensor) -> torch.Tensor:
         """Map ``(..., in_features)`` to ``(..., n_targets * n_params)``."""
         raw = self.linear(hidden).unflatten(-1, (self.n_targets, self.n_params))
         base, rest = raw[..., :1], raw[..., 1:]
         if self.distribution == "quantile":
-            # base plus cumulative positive increments: ordered quantiles.
-            steps = F.softplus(rest)
-            out = torch.cat([base, base + torch.cumsum(steps, dim=-1)], dim=-1)
+            # Cumulative positive increments, shifted so that the quantile
+            # nearest the median is ``base``: ordered quantiles.
+            steps = torch.cumsum(F.softplus(rest), dim=-1)
+            offsets = torch.cat([torch.zeros_like(base), steps], dim=-1)
+            out = base + offsets - offsets[..., self.center : self.center + 1]
         else:
             out = torch.cat([base, base + F.softplus(rest) + MIN_SCALE], dim=-1)
         return out.flatten(-2)
@@ -101,12 +142,13 @@ def make_head(
     n_targets: int,
     distribution: str | None = None,
     n_params: int = 1,
+    quantiles: Sequence[float] | None = None,
 ) -> nn.Module:
     """The output layer: plain ``nn.Linear`` for point forecasts, else a
     :class:`DistributionHead`."""
     if distribution is None:
         return nn.Linear(in_features, n_targets)
-    return DistributionHead(in_features, n_targets, distribution, n_params)
+    return DistributionHead(in_features, n_targets, distribution, n_params, quantiles)
 
 
 def point_index(distribution: str | None, quantiles: Sequence[float] = ()) -> int:

@@ -73,6 +73,8 @@ class RecurrentNet(nn.Module):
         ordered, location-like outputs per target (``n_outputs`` targets).
     n_params : int, default=1
         Outputs per target of a distribution head.
+    quantiles : tuple of float, optional
+        Levels of a quantile head (they set its initial spread).
 
     Notes
     -----
@@ -94,6 +96,7 @@ class RecurrentNet(nn.Module):
         dropout: float = 0.0,
         distribution: str | None = None,
         n_params: int = 1,
+        quantiles: tuple[float, ...] | None = None,
     ) -> None:
         super().__init__()
         if cell not in CELLS:
@@ -115,7 +118,11 @@ class RecurrentNet(nn.Module):
             None
             if n_outputs is None
             else make_head(
-                hidden_size * self.n_directions, n_outputs, distribution, n_params
+                hidden_size * self.n_directions,
+                n_outputs,
+                distribution,
+                n_params,
+                quantiles,
             )
         )
 

@@ -43,6 +43,8 @@ class Seq2SeqNet(nn.Module):
         and output ``point_index`` of each step is fed back to the decoder.
     n_params : int, default=1
         Outputs per step of a distribution head.
+    quantiles : tuple of float, optional
+        Levels of a quantile head (they set its initial spread).
     point_index : int, default=0
         Which of a step's outputs is its point forecast.
     """
@@ -58,6 +60,7 @@ class Seq2SeqNet(nn.Module):
         teacher_forcing: float = 1.0,
         distribution: str | None = None,
         n_params: int = 1,
+        quantiles: tuple[float, ...] | None = None,
         point_index: int = 0,
     ) -> None:
         super().__init__()
@@ -81,7 +84,7 @@ class Seq2SeqNet(nn.Module):
             **extra,
         )
         self.dropout = nn.Dropout(dropout)
-        self.out = make_head(hidden_size, 1, distribution, n_params)
+        self.out = make_head(hidden_size, 1, distribution, n_params, quantiles)
         self.point_index = point_index
         self.horizon = horizon
         self.teacher_forcing = teacher_forcing
