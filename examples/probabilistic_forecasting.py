@@ -18,7 +18,14 @@ What it shows
 Expect the heads to differ mostly in their *width over time*: a network that
 reads the recent volatility widens its interval in turbulent weeks, where
 the random walk's and the split-conformal interval keep one width. No model
-forecasts the *direction* of tomorrow's return better than zero.
+forecasts the *direction* of tomorrow's return better than zero. On the
+bundled data (test year 2012-03 to 2013-02, one run at the time of writing)
+the random walk's 80 % interval covers 96 % (the training years were more
+volatile than the test year: too wide), the Gaussian, Student-t and
+quantile heads cover 87, 83 and 84 % with 29-37 % narrower intervals and
+a better Winkler score (7.19 for the Student-t, learned with about 5
+degrees of freedom, against 8.86 for the random walk), split conformal
+covers 75 % and adaptive conformal 77 %.
 
 Data: the bundled Quandl WIKI snapshot of AAPL (split- and dividend-adjusted
 close), daily log returns in percent, offline; the last year is the test
