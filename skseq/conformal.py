@@ -29,9 +29,10 @@ from numbers import Integral, Real
 from typing import Any
 
 import numpy as np
+from scipy.sparse import issparse
 from sklearn.base import BaseEstimator, RegressorMixin, clone
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.validation import _num_samples, check_is_fitted
 
 from .intervals import check_coverage, check_quantiles
 from .model_selection import _take
@@ -173,9 +174,24 @@ class ConformalRegressor(RegressorMixin, BaseEstimator):
         self
         """
         self._validate_params()
+        if y is None:
+            raise ValueError(
+                "ConformalRegressor requires y to be passed, but the target y is None."
+            )
         y_values = _as_2d(y)
         n = y_values.shape[0]
-        self.y_ndim_ = np.ndim(y)
+        if _num_samples(X) != n:
+            raise ValueError(
+                f"X and y have inconsistent numbers of samples: {_num_samples(X)} "
+                f"and {n}."
+            )
+        if issparse(X):
+            raise TypeError(
+                "ConformalRegressor does not accept sparse input: pass a dense "
+                "array of windows (X.toarray())."
+            )
+        X, y = _indexable(X), _indexable(y)
+        self.y_ndim_ = np.asarray(y).ndim
         self.horizon_ = y_values.shape[1]
         gap = self.horizon_ - 1 if self.gap is None else int(self.gap)
         n_cal = int(np.ceil(n * float(self.calibration_fraction)))
@@ -376,6 +392,11 @@ class ConformalRegressor(RegressorMixin, BaseEstimator):
         return tags
 
 
+def _indexable(a: Any) -> Any:
+    """``a`` itself if rows can be taken from it, else as an array."""
+    return a if hasattr(a, "__getitem__") else np.asarray(a)
+
+
 def _as_2d(y: Any) -> np.ndarray:
-    arr = np.asarray(getattr(y, "to_numpy", lambda: y)(), dtype=np.float64)
+    arr = np.asarray(y, dtype=np.float64)
     return arr[:, None] if arr.ndim == 1 else arr

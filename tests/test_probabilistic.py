@@ -10,8 +10,10 @@ import pytest
 import torch
 from scipy import stats
 from sklearn.base import clone
+from sklearn.linear_model import Ridge
 from sklearn.pipeline import make_pipeline
 from sklearn.utils._param_validation import InvalidParameterError
+from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skseq import (
     GRURegressor,
@@ -393,6 +395,11 @@ def test_conformal_multistep_gap_update_and_errors():
     with pytest.raises(ValueError, match="calibration"):
         ConformalRegressor(NaiveRegressor(), calibration_fraction=0.5).fit(X[:4], Y[:4])
     assert conformal_quantile(np.arange(1.0, 10.0), 0.05) == np.inf
+
+
+@parametrize_with_checks([ConformalRegressor(Ridge())])
+def test_conformal_sklearn_contract(estimator, check):
+    check(estimator)
 
 
 def test_mapie_time_series_recipe():

@@ -37,7 +37,10 @@ class Seq2SeqRegressor(_RegressorBase):
     the true previous values (the target shifted by one step: teacher
     forcing) with probability ``teacher_forcing``; in ``predict`` it feeds
     back its own predictions. ``y`` has one column per horizon step, all
-    the same quantity (e.g. the temperature at t+1..t+24).
+    the same quantity (e.g. the temperature at t+1..t+24). With a
+    probabilistic ``loss`` the decoder emits a distribution per step and
+    feeds back its point forecast (the level nearest the median, or the
+    mean).
 
     Parameters
     ----------
@@ -53,9 +56,6 @@ class Seq2SeqRegressor(_RegressorBase):
         Standardise ``y`` with one mean and scale shared by all horizon
         columns (they are fed back into the decoder), undone in ``predict``.
 {PROBABILISTIC_DOC}
-        With a distribution head the decoder feeds back its point forecast
-        (the level nearest the median, or the mean).
-
     Attributes
     ----------
 {ATTRIBUTES_DOC}
