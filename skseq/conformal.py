@@ -222,6 +222,11 @@ class ConformalRegressor(RegressorMixin, BaseEstimator):
     def predict(self, X: Any) -> np.ndarray:
         """Point forecasts of the wrapped regressor.
 
+        Parameters
+        ----------
+        X : array-like
+            Windows, as in :meth:`fit`.
+
         Returns
         -------
         ndarray of shape (n_samples,) or (n_samples, horizon)
