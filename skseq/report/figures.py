@@ -118,6 +118,7 @@ def _forecast_plot(tr: TaskResult, path: Path) -> Path:
                 ls="--" if m.kind == "reference" else "-",
                 label=f"{m.name} (test MAE {m.test['mae'][step - 1]:.3g})",
             )
+        _band(ax, tr, shown, x, k, step)
         ax.set_title(
             f"{task.name}: {step}-step-ahead forecasts, last {k} of the test period "
             "(x = time forecast)"
@@ -126,6 +127,23 @@ def _forecast_plot(tr: TaskResult, path: Path) -> Path:
         ax.legend(loc="upper left", fontsize=8, ncol=2)
         ax.grid(alpha=0.3)
     return _save(fig, path)
+
+
+def _band(ax, tr: TaskResult, shown: list, x, k: int, step: int) -> None:
+    """Shade the 80 % interval of the plotted models that have one."""
+    bands = {f.name: f for f in tr.interval_forecasts if 0.8 in f.bounds}
+    for m in shown:
+        if m.name in bands:
+            lower, upper = bands[m.name].bounds[0.8]
+            ax.fill_between(
+                x,
+                lower[-k:, step - 1],
+                upper[-k:, step - 1],
+                color=_COLORS["reference"] if m.kind == "reference" else _color(m),
+                alpha=0.12,
+                lw=0,
+                label=f"{m.name} 80 % interval",
+            )
 
 
 def _horizon_plot(tr: TaskResult, path: Path) -> Path:

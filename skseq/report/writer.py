@@ -617,7 +617,8 @@ def _blocks(
             blocks.append(_Block("table", interval_table))
         captions = {
             "forecast": "Forecast vs actual on the test period: the random walk, "
-            "the network chosen by cross-validation and the best baseline.",
+            "the network chosen by cross-validation and the best baseline (shaded: "
+            "80 % prediction interval, for the models that give one).",
             "horizon": "Test MAE by horizon step.",
             "loss": "Training and validation loss of each network's grid-search "
             "winner (refit on the training period).",
