@@ -31,7 +31,19 @@ function                   what                                         scorer
 ``directional_accuracy``   share of correctly predicted directions      ``directional_accuracy_scorer``,
                                                                         ``make_directional_accuracy_scorer``
 ``diebold_mariano``        test of equal accuracy of two forecasts      (not a scorer)
+``pinball_loss``           quantile loss of quantile forecasts          ``pinball_loss_scorer``,
+                                                                        ``make_quantile_scorer``
+``crps``                   CRPS approximated from quantiles             ``crps_scorer``
+``interval_coverage``      share of observations inside the interval    ``make_interval_scorer``
+``interval_width``         mean interval width                          ``make_interval_scorer``
+``winkler_score``          width plus penalty for misses                ``winkler_scorer``,
+                                                                        ``make_interval_scorer``
 =========================  ===========================================  ==========================
+
+The probabilistic metrics take the output of ``predict_quantiles`` (shape
+``(n_samples, n_quantiles)`` or ``(n_samples, horizon, n_quantiles)``) or of
+``predict_interval`` (``lower, upper``); their scorers call those methods
+through :mod:`skseq.intervals`, so they work on Pipelines too.
 """
 
 from __future__ import annotations
@@ -53,6 +65,16 @@ from sklearn.utils._param_validation import Interval, StrOptions, validate_param
 
 __all__ = [
     "DieboldMarianoResult",
+    "crps",
+    "crps_scorer",
+    "interval_coverage",
+    "interval_width",
+    "make_interval_scorer",
+    "make_quantile_scorer",
+    "pinball_loss",
+    "pinball_loss_scorer",
+    "winkler_score",
+    "winkler_scorer",
     "diebold_mariano",
     "directional_accuracy",
     "directional_accuracy_scorer",
@@ -75,8 +97,14 @@ _MULTIOUTPUT = [StrOptions({"raw_values", "uniform_average"}), "array-like"]
 _PAIR = {"y_true": ["array-like"], "y_pred": ["array-like"], "multioutput": _MULTIOUTPUT}
 
 
-def _as_array(a: Any, name: str, allow_nan: bool = False) -> np.ndarray:
-    """Float array; NaN (unless ``allow_nan``) and inf refused as in :func:`mae`."""
+def _as_array(
+    a: Any, name: str, allow_nan: bool = False, allow_inf: bool = False
+) -> np.ndarray:
+    """Float array; NaN (unless ``allow_nan``) and inf refused as in :func:`mae`.
+
+    ``allow_inf`` admits infinite values (not NaN): interval bounds may be
+    infinite, e.g. adaptive conformal intervals that give up on a step.
+    """
     if isinstance(a, (pd.Series, pd.DataFrame)):
         a = a.to_numpy()
     arr = np.asarray(a)
@@ -86,13 +114,24 @@ def _as_array(a: Any, name: str, allow_nan: bool = False) -> np.ndarray:
         except (TypeError, ValueError) as exc:
             raise ValueError(f"{name} must be numeric, got dtype {arr.dtype}.") from exc
     arr = arr.astype(np.float64, copy=False)
+    if allow_inf:
+        if not allow_nan and np.isnan(arr).any():
+            raise ValueError(f"Input {name} contains NaN.")
+        return arr
     assert_all_finite(arr, allow_nan=allow_nan, input_name=name)
     return arr
 
 
-def _check_pair(y_true: Any, y_pred: Any) -> tuple[np.ndarray, np.ndarray]:
-    """Both as finite float 2-D ``(n_samples, n_outputs)`` of equal shape."""
-    yt, yp = _as_array(y_true, "y_true"), _as_array(y_pred, "y_pred")
+def _check_pair(
+    y_true: Any, y_pred: Any, allow_inf: tuple[bool, bool] = (False, False)
+) -> tuple[np.ndarray, np.ndarray]:
+    """Both as float 2-D ``(n_samples, n_outputs)`` of equal shape.
+
+    Values must be finite unless ``allow_inf`` admits infinities for that
+    argument.
+    """
+    yt = _as_array(y_true, "y_true", allow_inf=allow_inf[0])
+    yp = _as_array(y_pred, "y_pred", allow_inf=allow_inf[1])
     if yt.ndim == 1:
         yt = yt[:, None]
     if yp.ndim == 1:
@@ -659,3 +698,340 @@ def forecast_scorers() -> dict[str, Any]:
         "smape": smape_scorer,
         "mase": mase_scorer,
     }
+
+
+# -- probabilistic forecasts: quantiles and intervals -------------------------
+
+
+def _check_quantile_forecast(
+    y_true: Any, y_quantiles: Any, quantiles: Any
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """y as (n, horizon), quantile forecasts as (n, horizon, n_levels), levels."""
+    from .intervals import check_quantiles
+
+    yt = _as_array(y_true, "y_true")
+    yq = _as_array(y_quantiles, "y_quantiles")
+    levels = np.array(quantiles, dtype=np.float64).reshape(-1)
+    check_quantiles(levels)
+    if yt.ndim == 1:
+        yt = yt[:, None]
+        if yq.ndim == 2:
+            yq = yq[:, None, :]
+    if yt.ndim != 2 or yq.ndim != 3 or yq.shape[:2] != yt.shape:
+        raise ValueError(
+            "y_quantiles must have shape (n_samples, n_quantiles) for a 1-D "
+            "y_true and (n_samples, horizon, n_quantiles) for a 2-D one (as "
+            f"predict_quantiles returns); got y_true {np.shape(y_true)} and "
+            f"y_quantiles {np.shape(y_quantiles)}."
+        )
+    if yq.shape[2] != levels.size:
+        raise ValueError(
+            f"y_quantiles has {yq.shape[2]} quantiles per forecast but "
+            f"quantiles lists {levels.size} levels."
+        )
+    if yt.shape[0] == 0:
+        raise ValueError("y_true is empty: need at least one sample.")
+    return yt, yq, levels
+
+
+def _check_interval(
+    lower: Any, upper: Any, y_true: Any = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """Bounds (and y) as float 2-D (n_samples, horizon) of equal shape.
+
+    Bounds may be infinite (an interval that covers everything), never NaN.
+    """
+    lo, hi = _check_pair(lower, upper, allow_inf=(True, True))
+    if np.any(lo > hi):
+        raise ValueError(
+            "lower exceeds upper for some forecasts; pass (lower, upper) in "
+            "that order, e.g. from predict_interval."
+        )
+    if y_true is None:
+        return lo, hi, None
+    yt, _ = _check_pair(y_true, lower, allow_inf=(False, True))
+    return lo, hi, yt
+
+
+def pinball_loss(
+    y_true: Any,
+    y_quantiles: Any,
+    quantiles: Any,
+    *,
+    multioutput: Multioutput = "uniform_average",
+) -> float | np.ndarray:
+    """Pinball (quantile) loss, averaged over samples and quantile levels.
+
+    ``rho_q(y - y_q) = max(q (y - y_q), (q - 1) (y - y_q))``: lower is better;
+    a quantile forecast minimises it in expectation at the true quantile.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,) or (n_samples, horizon)
+    y_quantiles : array-like of shape (n_samples, n_quantiles) or \
+(n_samples, horizon, n_quantiles)
+        Quantile forecasts, as ``predict_quantiles`` returns them.
+    quantiles : sequence of float
+        The levels of the last axis of ``y_quantiles``.
+    multioutput : {"raw_values", "uniform_average"} or array of weights
+
+    Returns
+    -------
+    float or ndarray of shape (horizon,)
+
+    Examples
+    --------
+    >>> from skseq.metrics import pinball_loss
+    >>> loss = pinball_loss([1.0, 3.0], [[0.0, 2.0], [2.0, 4.0]], quantiles=[0.1, 0.9])
+    >>> round(loss, 6)
+    0.1
+    """
+    yt, yq, levels = _check_quantile_forecast(y_true, y_quantiles, quantiles)
+    u = yt[:, :, None] - yq
+    loss = np.maximum(levels * u, (levels - 1) * u)
+    return _aggregate(loss.mean(axis=(0, 2)), multioutput)
+
+
+def crps(
+    y_true: Any,
+    y_quantiles: Any,
+    quantiles: Any,
+    *,
+    multioutput: Multioutput = "uniform_average",
+) -> float | np.ndarray:
+    """Continuous ranked probability score approximated from quantiles.
+
+    The CRPS is twice the pinball loss integrated over all levels in
+    (0, 1). With a grid of levels it is approximated by twice the pinball
+    loss averaged over the grid (exact in the limit of a fine, evenly spaced
+    grid such as ``np.arange(1, 20) / 20``). In the units of ``y``; lower is
+    better; for a point forecast it reduces to the absolute error.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,) or (n_samples, horizon)
+    y_quantiles : array-like of shape (n_samples, n_quantiles) or \
+(n_samples, horizon, n_quantiles)
+    quantiles : sequence of float
+        The levels, ideally evenly spaced over (0, 1).
+    multioutput : {"raw_values", "uniform_average"} or array of weights
+
+    Returns
+    -------
+    float or ndarray of shape (horizon,)
+    """
+    return _aggregate(
+        2.0
+        * np.asarray(
+            pinball_loss(y_true, y_quantiles, quantiles, multioutput="raw_values")
+        ),
+        multioutput,
+    )
+
+
+def interval_coverage(
+    y_true: Any,
+    lower: Any,
+    upper: Any,
+    *,
+    multioutput: Multioutput = "uniform_average",
+) -> float | np.ndarray:
+    """Share of observations inside their prediction interval (bounds included).
+
+    Compare it with the nominal coverage: an 80 % interval should cover
+    about 0.8; less is overconfident, more is too wide.
+
+    Parameters
+    ----------
+    y_true, lower, upper : array-like of shape (n_samples,) or (n_samples, horizon)
+    multioutput : {"raw_values", "uniform_average"} or array of weights
+
+    Returns
+    -------
+    float or ndarray of shape (horizon,)
+
+    Examples
+    --------
+    >>> from skseq.metrics import interval_coverage
+    >>> interval_coverage([1.0, 5.0], lower=[0.0, 0.0], upper=[2.0, 2.0])
+    0.5
+    """
+    lo, hi, yt = _check_interval(lower, upper, y_true)
+    inside = (yt >= lo) & (yt <= hi)
+    return _aggregate(inside.mean(axis=0), multioutput)
+
+
+def interval_width(
+    lower: Any, upper: Any, *, multioutput: Multioutput = "uniform_average"
+) -> float | np.ndarray:
+    """Mean width ``upper - lower`` of prediction intervals (sharpness).
+
+    Parameters
+    ----------
+    lower, upper : array-like of shape (n_samples,) or (n_samples, horizon)
+    multioutput : {"raw_values", "uniform_average"} or array of weights
+
+    Returns
+    -------
+    float or ndarray of shape (horizon,)
+    """
+    lo, hi, _ = _check_interval(lower, upper)
+    return _aggregate((hi - lo).mean(axis=0), multioutput)
+
+
+def winkler_score(
+    y_true: Any,
+    lower: Any,
+    upper: Any,
+    coverage: float = 0.8,
+    *,
+    multioutput: Multioutput = "uniform_average",
+) -> float | np.ndarray:
+    """Winkler (interval) score: width plus a penalty for misses; lower is better.
+
+    For a central interval of nominal coverage ``1 - alpha``, each forecast
+    scores ``(upper - lower) + 2 / alpha * (lower - y)`` when ``y < lower``,
+    ``(upper - lower) + 2 / alpha * (y - upper)`` when ``y > upper``, and the
+    width otherwise (Winkler, 1972; Gneiting and Raftery, 2007). It rewards
+    narrow intervals that still cover, so it ranks interval forecasts of the
+    same coverage.
+
+    Parameters
+    ----------
+    y_true, lower, upper : array-like of shape (n_samples,) or (n_samples, horizon)
+    coverage : float, default=0.8
+        Nominal coverage of the intervals, in (0, 1).
+    multioutput : {"raw_values", "uniform_average"} or array of weights
+
+    Returns
+    -------
+    float or ndarray of shape (horizon,)
+
+    Examples
+    --------
+    >>> from skseq.metrics import winkler_score
+    >>> score = winkler_score([1.0, 3.0], [0.0, 0.0], [2.0, 2.0], coverage=0.8)
+    >>> round(score, 6)  # (2 + (2 + 2 / 0.2 * 1)) / 2
+    7.0
+    """
+    from .intervals import check_coverage
+
+    alpha = 1.0 - check_coverage(coverage)
+    lo, hi, yt = _check_interval(lower, upper, y_true)
+    score = (
+        (hi - lo)
+        + 2.0 / alpha * np.clip(lo - yt, 0.0, None)
+        + 2.0 / alpha * np.clip(yt - hi, 0.0, None)
+    )
+    return _aggregate(score.mean(axis=0), multioutput)
+
+
+_INTERVAL_METRICS = ("winkler", "coverage", "coverage_error", "width")
+_QUANTILE_METRICS = ("pinball", "crps")
+
+
+class _IntervalScorer:
+    """Scorer (estimator, X, y) on ``predict_interval`` (Pipelines included)."""
+
+    def __init__(self, metric: str, coverage: float):
+        self.metric = metric
+        self.coverage = coverage
+
+    def __call__(self, estimator: Any, X: Any, y: Any, sample_weight: Any = None):
+        from .intervals import predict_interval
+
+        lower, upper = predict_interval(estimator, X, coverage=self.coverage)
+        if self.metric == "winkler":
+            return -winkler_score(y, lower, upper, self.coverage)
+        if self.metric == "width":
+            return -interval_width(lower, upper)
+        covered = interval_coverage(y, lower, upper)
+        if self.metric == "coverage":
+            return covered
+        return -abs(covered - self.coverage)
+
+    def __repr__(self) -> str:
+        return f"make_interval_scorer({self.metric!r}, coverage={self.coverage!r})"
+
+
+class _QuantileScorer:
+    """Scorer (estimator, X, y) on ``predict_quantiles`` (Pipelines included)."""
+
+    def __init__(self, metric: str, quantiles: tuple[float, ...]):
+        self.metric = metric
+        self.quantiles = quantiles
+
+    def __call__(self, estimator: Any, X: Any, y: Any, sample_weight: Any = None):
+        from .intervals import predict_quantiles
+
+        yq = predict_quantiles(estimator, X, quantiles=self.quantiles)
+        metric = pinball_loss if self.metric == "pinball" else crps
+        return -metric(y, yq, self.quantiles)
+
+    def __repr__(self) -> str:
+        return f"make_quantile_scorer({self.metric!r}, quantiles={self.quantiles!r})"
+
+
+def make_interval_scorer(
+    metric: str = "winkler", coverage: float = 0.8
+) -> Callable[[Any, Any, Any], float]:
+    """Scorer on the prediction intervals of a probabilistic estimator.
+
+    The scorer calls :func:`skseq.intervals.predict_interval`, so it works
+    with a Pipeline that ends in a probabilistic estimator.
+
+    Parameters
+    ----------
+    metric : {"winkler", "width", "coverage_error", "coverage"}, default="winkler"
+        ``"winkler"`` (negated :func:`winkler_score`), ``"width"`` (negated
+        :func:`interval_width`) and ``"coverage_error"`` (negated
+        ``|coverage - nominal|``) are "higher is better", for a search.
+        ``"coverage"`` returns the raw :func:`interval_coverage`, to report
+        (e.g. in ``cross_validate``), not to maximise.
+    coverage : float, default=0.8
+        Nominal coverage of the intervals.
+
+    Returns
+    -------
+    callable
+        ``scorer(estimator, X, y) -> float``.
+    """
+    from .intervals import check_coverage
+
+    if metric not in _INTERVAL_METRICS:
+        raise ValueError(f"metric must be one of {_INTERVAL_METRICS}, got {metric!r}.")
+    return _IntervalScorer(metric, check_coverage(coverage))
+
+
+def make_quantile_scorer(
+    metric: str = "pinball", quantiles: Any = (0.1, 0.5, 0.9)
+) -> Callable[[Any, Any, Any], float]:
+    """Scorer on the quantile forecasts of a probabilistic estimator.
+
+    Parameters
+    ----------
+    metric : {"pinball", "crps"}, default="pinball"
+        Negated :func:`pinball_loss` or :func:`crps` (higher is better).
+    quantiles : sequence of float, default=(0.1, 0.5, 0.9)
+        Levels asked of ``predict_quantiles``.
+
+    Returns
+    -------
+    callable
+        ``scorer(estimator, X, y) -> float``.
+    """
+    from .intervals import check_quantiles
+
+    if metric not in _QUANTILE_METRICS:
+        raise ValueError(f"metric must be one of {_QUANTILE_METRICS}, got {metric!r}.")
+    return _QuantileScorer(metric, tuple(check_quantiles(quantiles).tolist()))
+
+
+pinball_loss_scorer = make_quantile_scorer("pinball")
+"""Negated pinball loss of the (0.1, 0.5, 0.9) quantiles."""
+
+crps_scorer = make_quantile_scorer("crps", quantiles=np.arange(1, 20) / 20)
+"""Negated CRPS from the quantiles at levels 0.05, 0.10, ..., 0.95."""
+
+winkler_scorer = make_interval_scorer("winkler", coverage=0.8)
+"""Negated Winkler score of the 80 % interval."""

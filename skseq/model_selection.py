@@ -18,7 +18,7 @@ import time
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from numbers import Integral
+from numbers import Integral, Real
 from typing import Any
 
 import numpy as np
@@ -34,7 +34,24 @@ from sklearn.utils._param_validation import (
     validate_params,
 )
 
-from skseq.metrics import directional_accuracy, mae, mase, rmse, smape
+from skseq.intervals import (
+    check_coverage,
+    check_quantiles,
+    predict_interval,
+    predict_quantiles,
+)
+from skseq.metrics import (
+    crps,
+    directional_accuracy,
+    interval_coverage,
+    interval_width,
+    mae,
+    mase,
+    pinball_loss,
+    rmse,
+    smape,
+    winkler_score,
+)
 
 __all__ = ["BacktestResult", "TimeSeriesWindowSplit", "backtest"]
 
@@ -229,7 +246,8 @@ class BacktestResult:
         Out-of-fold predictions, one row per test sample and step: ``origin``
         (the index label of the sample, i.e. the forecast origin ``t``; step
         ``h`` forecasts time ``t + h``), ``fold``, ``step``, ``y_true``,
-        ``y_pred``. None with ``return_predictions=False``.
+        ``y_pred`` (and ``lower``, ``upper`` when interval metrics were
+        asked for). None with ``return_predictions=False``.
     estimators : list or None
         The fitted estimator of each fold, with ``return_estimators=True``.
     """
@@ -254,7 +272,25 @@ class BacktestResult:
         return grouped.agg(mean="mean", std="std", n_folds="count")
 
 
-_BUILTIN = ("mae", "rmse", "smape", "mase", "directional_accuracy", "accuracy")
+_BUILTIN = (
+    "mae",
+    "rmse",
+    "smape",
+    "mase",
+    "directional_accuracy",
+    "accuracy",
+    "pinball",
+    "crps",
+    "coverage",
+    "width",
+    "winkler",
+)
+# Metrics of probabilistic forecasts: computed from predict_interval or
+# predict_quantiles (see skseq.intervals), not from predict.
+_INTERVAL_METRICS = ("coverage", "width", "winkler")
+_QUANTILE_METRICS = ("pinball", "crps")
+#: Quantile levels of backtest's "pinball" and "crps" when none are given.
+DEFAULT_BACKTEST_QUANTILES = tuple(np.round(np.arange(1, 10) / 10, 2).tolist())
 
 
 def _resolve_scoring(
@@ -353,6 +389,57 @@ def _metric_value(
     return float(metric(yt, yp))
 
 
+def _probabilistic_scores(
+    est: Any,
+    X_test: Any,
+    yt: np.ndarray,
+    metrics: dict,
+    coverage: float,
+    levels: np.ndarray,
+    info: dict,
+    fold: int,
+    metric_rows: list,
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """Score intervals and quantiles per step; return the (lower, upper) bounds."""
+    wanted = [(n, m) for n, m in metrics.items() if isinstance(m, str)]
+    interval = [(n, m) for n, m in wanted if m in _INTERVAL_METRICS]
+    quantile = [(n, m) for n, m in wanted if m in _QUANTILE_METRICS]
+    bounds = None
+    per_step: dict[str, np.ndarray] = {}
+    if interval:
+        lower, upper = predict_interval(est, X_test, coverage=coverage)
+        bounds = (_as_2d_values(lower), _as_2d_values(upper))
+        for name, m in interval:
+            if m == "coverage":
+                values = interval_coverage(yt, *bounds, multioutput="raw_values")
+            elif m == "width":
+                values = interval_width(*bounds, multioutput="raw_values")
+            else:
+                values = winkler_score(
+                    yt, *bounds, coverage=coverage, multioutput="raw_values"
+                )
+            per_step[name] = np.asarray(values)
+    if quantile:
+        yq = np.asarray(predict_quantiles(est, X_test, quantiles=levels))
+        if yq.ndim == 2:
+            yq = yq[:, None, :]
+        for name, m in quantile:
+            fn = pinball_loss if m == "pinball" else crps
+            per_step[name] = np.asarray(fn(yt, yq, levels, multioutput="raw_values"))
+    for name, values in per_step.items():
+        for step, value in enumerate(values):
+            metric_rows.append(
+                {
+                    "fold": fold,
+                    "step": step + 1,
+                    "metric": name,
+                    "value": float(value),
+                    **info,
+                }
+            )
+    return bounds
+
+
 @validate_params(
     {
         "estimator": [HasMethods(["fit", "predict"])],
@@ -365,6 +452,8 @@ def _metric_value(
         "season": [_at_least(1)],
         "return_predictions": ["boolean"],
         "return_estimators": ["boolean"],
+        "coverage": [Interval(Real, 0.0, 1.0, closed="neither")],
+        "quantiles": ["array-like", None],
     },
     prefer_skip_nested_validation=False,
 )
@@ -380,6 +469,8 @@ def backtest(
     season: int = 1,
     return_predictions: bool = True,
     return_estimators: bool = False,
+    coverage: float = 0.8,
+    quantiles: Any = None,
 ) -> BacktestResult:
     """Evaluate an estimator on chronological folds, per horizon step.
 
@@ -407,7 +498,10 @@ def backtest(
         ``"smape"``, ``"mase"`` (scaled by the naive error of the *training
         fold's* ``y``, the proper MASE), ``"directional_accuracy"`` (against
         ``y_last`` if given, else ``sign(y)`` for return targets),
-        ``"accuracy"``. A dict maps names to callables ``f(y_true, y_pred)``
+        ``"accuracy"``; for probabilistic estimators (see
+        :mod:`skseq.intervals`) also ``"coverage"``, ``"width"`` and
+        ``"winkler"`` of the ``coverage`` interval, and ``"pinball"`` and
+        ``"crps"`` of the ``quantiles``. A dict maps names to callables ``f(y_true, y_pred)``
         on one step's 1-D arrays (e.g. ``sklearn.metrics.f1_score``). Default:
         ``["mae", "rmse"]``, or ``["accuracy"]`` for a classifier.
     index : array-like of shape (n_samples,), optional
@@ -423,6 +517,13 @@ def backtest(
         Build the tidy predictions table.
     return_estimators : bool, default=False
         Keep the fitted estimator of each fold.
+    coverage : float, default=0.8
+        Nominal coverage of the intervals scored by ``"coverage"``,
+        ``"width"`` and ``"winkler"``; the predictions table then gets
+        ``lower`` and ``upper`` columns.
+    quantiles : sequence of float, optional
+        Levels scored by ``"pinball"`` and ``"crps"``; default 0.1, 0.2, ...,
+        0.9.
 
     Returns
     -------
@@ -465,6 +566,10 @@ def backtest(
             stacklevel=2,
         )
     metrics = _resolve_scoring(scoring, is_classifier(estimator))
+    coverage = check_coverage(coverage)
+    levels = check_quantiles(
+        DEFAULT_BACKTEST_QUANTILES if quantiles is None else quantiles
+    )
 
     if index is not None:
         origins = np.asarray(index)
@@ -518,6 +623,8 @@ def backtest(
         }
         for step in range(n_steps):
             for name, metric in metrics.items():
+                if metric in _INTERVAL_METRICS + _QUANTILE_METRICS:
+                    continue
                 value = _metric_value(
                     name,
                     metric,
@@ -536,20 +643,23 @@ def backtest(
                         **info,
                     }
                 )
+        bounds = _probabilistic_scores(
+            est, X_test, yt, metrics, coverage, levels, info, fold, metric_rows
+        )
         if return_predictions:
             test_origins = _take(origins, test)
             for step in range(n_steps):
-                pred_frames.append(
-                    pd.DataFrame(
-                        {
-                            "origin": test_origins,
-                            "fold": fold,
-                            "step": step + 1,
-                            "y_true": yt[:, step],
-                            "y_pred": y_pred[:, step],
-                        }
-                    )
-                )
+                frame = {
+                    "origin": test_origins,
+                    "fold": fold,
+                    "step": step + 1,
+                    "y_true": yt[:, step],
+                    "y_pred": y_pred[:, step],
+                }
+                if bounds is not None:
+                    frame["lower"] = bounds[0][:, step]
+                    frame["upper"] = bounds[1][:, step]
+                pred_frames.append(pd.DataFrame(frame))
         if return_estimators:
             fitted.append(est)
 

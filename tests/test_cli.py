@@ -119,6 +119,27 @@ def test_report_text(smoke_report: Path) -> None:
     assert "![" in md and "stock_forecast.png" in md
 
 
+def test_prediction_interval_section(smoke_report: Path) -> None:
+    pngs = {p.name for p in smoke_report.glob("*.png")}
+    for task in ("stock", "seattle", "nyc-hourly"):
+        assert f"{task}_fan_chart.png" in pngs and f"{task}_calibration.png" in pngs
+    md = (smoke_report / "report.md").read_text()
+    assert md.count("### Prediction intervals") == 3
+    assert "The random walk's (random-walk) 80 % interval covers" in md
+    assert "| gru-quantile | network |" in md
+    results = pd.read_csv(smoke_report / "results.csv")
+    rw = results[
+        (results["task"] == "stock")
+        & (results["model"] == "random-walk")
+        & (results["metric"] == "coverage_80")
+    ]
+    # One coverage per horizon step plus the mean, each a share in [0, 1].
+    assert len(rw) == TASKS["stock"].horizon + 1
+    assert rw["value"].between(0, 1).all()
+    widths = results[results["metric"] == "width_80"]["value"]
+    assert (widths > 0).all()
+
+
 def test_html_is_self_contained(smoke_report: Path) -> None:
     page = (smoke_report / "report.html").read_text()
     n_png = len(list(smoke_report.glob("*.png")))
@@ -161,9 +182,11 @@ def test_model_selection_keeps_the_reference(tmp_path: Path) -> None:
     assert code == 0
     results = pd.read_csv(out / "results.csv")
     models = results.groupby("task")["model"].agg(set).to_dict()
+    # gru-quantile: the GRU winner refitted with the pinball loss for the
+    # prediction-interval section (only when the GRU runs).
     assert models == {
-        "stock": {"gru", "ridge", "random-walk"},
-        "seattle": {"gru", "ridge", "naive"},
+        "stock": {"gru", "gru-quantile", "ridge", "random-walk"},
+        "seattle": {"gru", "gru-quantile", "ridge", "naive"},
     }
 
 

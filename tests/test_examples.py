@@ -31,6 +31,7 @@ CASES = [
         "sequence_classification.png",
     ),
     ("vanishing_gradient.py", [], "vanishing_gradient.png"),
+    ("probabilistic_forecasting.py", [], "probabilistic_forecasting.png"),
 ]
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"

@@ -25,7 +25,8 @@ def kalman_gains(
     p_star0: np.ndarray,
     p_inf0: np.ndarray,
     n_steps: int,
-) -> np.ndarray:
+    return_covariances: bool = False,
+) -> np.ndarray | tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Filtering gains of a univariate, time-invariant state-space model.
 
     The covariance recursion does not depend on the data, only on how many
@@ -47,12 +48,21 @@ def kalman_gains(
         Initial (known part / diffuse part of the) state covariance.
     n_steps : int
         Number of observations.
+    return_covariances : bool, default=False
+        Also return the predicted state covariances.
 
     Returns
     -------
-    ndarray of shape (n_steps, k)
+    gains : ndarray of shape (n_steps, k)
         ``K_j`` such that the filtered state after observation ``j`` is
         ``a_j + K_j (y_j - Z a_j - d_j)``.
+    covariances : ndarray of shape (n_steps + 1, k, k)
+        With ``return_covariances``: the predicted state covariance after
+        ``j`` observations (``P_star``; the forecast-error variance of the
+        next value is ``Z P Z' + H``).
+    diffuse : ndarray of bool, shape (n_steps + 1,)
+        With ``return_covariances``: whether a diffuse part remains after
+        ``j`` observations (too few observations: infinite variance).
     """
     k = design.shape[0]
     gains = np.zeros((n_steps, k))
@@ -60,7 +70,14 @@ def kalman_gains(
     p_inf = np.array(p_inf0, dtype=np.float64)
     diffuse = bool(np.any(p_inf != 0))
     scale = max(1.0, float(np.abs(p_star).max(initial=0.0)))
+    covariances = np.empty((n_steps + 1, k, k)) if return_covariances else None
+    still_diffuse = np.zeros(n_steps + 1, dtype=bool)
     for j in range(n_steps):
+        if covariances is not None:
+            covariances[j] = p_star
+            still_diffuse[j] = diffuse and (
+                float(design @ (p_inf @ design)) > _DIFFUSE_TOL * scale
+            )
         m_star = p_star @ design
         f_star = float(design @ m_star) + obs_var
         f_inf = float(design @ (p_inf @ design)) if diffuse else 0.0
@@ -82,6 +99,12 @@ def kalman_gains(
         if diffuse:
             p_inf = transition @ p_inf @ transition.T
             diffuse = bool(np.any(np.abs(p_inf) > 0))
+    if covariances is not None:
+        covariances[n_steps] = p_star
+        still_diffuse[n_steps] = diffuse and (
+            float(design @ (p_inf @ design)) > _DIFFUSE_TOL * scale
+        )
+        return gains, covariances, still_diffuse
     return gains
 
 
@@ -176,6 +199,13 @@ class ARIMARegressor(BaseWindowForecaster):
     the observed part of the window only. The state is initialised as
     statsmodels does (stationary ARMA part, (approximately) diffuse
     integrated part).
+
+    **Intervals** (``predict_quantiles``, ``predict_interval``): normal
+    forecast errors with the variance of statsmodels' state-space forecast
+    (``results.apply(window, refit=False).get_forecast(h).se_mean``): the
+    filter's covariance after the window's observations, carried ``h``
+    steps ahead. A window too short to resolve the integrated (diffuse)
+    part of the state gets an infinite interval.
 
     Examples
     --------
@@ -332,3 +362,29 @@ class ARIMARegressor(BaseWindowForecaster):
                 pred[:, h] += self._trend(lengths + h + 1)
             a = a @ Tm.T + c
         return pred
+
+    def _forecast_std(
+        self, z: np.ndarray, lengths: np.ndarray, horizon: int
+    ) -> np.ndarray:
+        ss = self.state_space_
+        Z, Tm = ss["design"], ss["transition"]
+        _, covs, diffuse = kalman_gains(
+            Z,
+            ss["obs_var"],
+            Tm,
+            ss["state_cov"],
+            ss["initial_cov"],
+            ss["initial_diffuse_cov"],
+            z.shape[1],
+            return_covariances=True,
+        )
+        std = np.empty((z.shape[0], horizon))
+        for length in np.unique(lengths):
+            P = covs[length]
+            var = np.empty(horizon)
+            for h in range(horizon):
+                var[h] = float(Z @ P @ Z) + ss["obs_var"]
+                P = Tm @ P @ Tm.T + ss["state_cov"]
+            rows = lengths == length
+            std[rows] = np.inf if diffuse[length] else np.sqrt(np.maximum(var, 0.0))
+        return std

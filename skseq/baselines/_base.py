@@ -9,6 +9,7 @@ import warnings
 from typing import Any
 
 import numpy as np
+from scipy import stats
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted
@@ -150,12 +151,15 @@ class BaseWindowForecaster(
         self._validate_hyperparameters(seqs.n_timesteps)
         self._y_is_1d = y_arr.ndim == 1
         self.n_outputs_ = 1 if y_arr.ndim == 1 else int(y_arr.shape[1])
+        rows = (
+            self._weighted_rows(sample_weight, seqs) if self._learns else slice(None)
+        )
         if self._learns:
-            rows = self._weighted_rows(sample_weight, seqs)
             with _one_blas_thread():
                 self._fit_series(seqs.X[rows, :, col], seqs.lengths[rows])
         elif sample_weight is not None:
             _check_sample_weight(sample_weight, seqs.X, ensure_non_negative=True)
+        self._fit_residual_scale(seqs.X[rows, :, col], seqs.lengths[rows])
         return self
 
     def _weighted_rows(self, sample_weight: Any, seqs) -> Any:
@@ -193,6 +197,11 @@ class BaseWindowForecaster(
         ndarray of shape (n_samples,) or (n_samples, horizon)
             The forecasts, in the shape ``y`` had in :meth:`fit`.
         """
+        pred = self._per_window(X, self._forecast)
+        return pred[:, 0] if self._y_is_1d else pred
+
+    def _per_window(self, X: Any, compute) -> np.ndarray:
+        """Validate X and run ``compute(z, lengths, horizon)`` chunk by chunk."""
         check_is_fitted(self)
         seqs = self._validate_sequences(X, reset=False)
         col = _target_column(self.target_index, seqs.n_features, type(self).__name__)
@@ -204,10 +213,63 @@ class BaseWindowForecaster(
         with _one_blas_thread() if self._learns else contextlib.nullcontext():
             for a in range(0, n, step):
                 z = np.asarray(view[a : a + step], dtype=np.float64)
-                pred[a : a + step] = self._forecast(
+                pred[a : a + step] = compute(
                     z, seqs.lengths[a : a + step], self.n_outputs_
                 )
-        return pred[:, 0] if self._y_is_1d else pred
+        return pred
+
+    # -- intervals -----------------------------------------------------------
+    def _quantile_table(self, X: Any, levels: np.ndarray) -> np.ndarray:
+        """Gaussian quantiles around the forecast, (n_samples, horizon, n_levels)."""
+        point = self._per_window(X, self._forecast)
+        std = self._per_window(X, self._forecast_std)
+        return point[:, :, None] + std[:, :, None] * stats.norm.ppf(levels)
+
+    def predict_quantiles(self, X: Any, quantiles: Any = (0.1, 0.5, 0.9)) -> np.ndarray:
+        """Quantiles of the forecast distribution of every window.
+
+        The forecast errors are taken as normal with the standard deviation
+        of the method (see the class's Notes), centred on ``predict``.
+
+        Parameters
+        ----------
+        X : array-like, as in :meth:`predict`
+        quantiles : sequence of float, default=(0.1, 0.5, 0.9)
+            Levels in (0, 1); None means the default.
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_quantiles) if ``y`` was 1-D in \
+:meth:`fit`, else (n_samples, horizon, n_quantiles)
+        """
+        from skseq.intervals import check_quantiles
+
+        levels = check_quantiles((0.1, 0.5, 0.9) if quantiles is None else quantiles)
+        table = self._quantile_table(X, levels)
+        return table[:, 0] if self._y_is_1d else table
+
+    def predict_interval(
+        self, X: Any, coverage: float = 0.8
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Central prediction interval of every window's forecast.
+
+        Parameters
+        ----------
+        X : array-like, as in :meth:`predict`
+        coverage : float, default=0.8
+            Nominal coverage in (0, 1).
+
+        Returns
+        -------
+        lower, upper : ndarray of shape (n_samples,) or (n_samples, horizon)
+        """
+        from skseq.intervals import interval_levels
+
+        table = self._quantile_table(X, np.array(interval_levels(coverage)))
+        lower, upper = table[..., 0], table[..., 1]
+        if self._y_is_1d:
+            return lower[:, 0], upper[:, 0]
+        return lower, upper
 
     # -- hooks ---------------------------------------------------------------
     def _validate_hyperparameters(self, n_timesteps: int) -> None:
@@ -220,10 +282,18 @@ class BaseWindowForecaster(
         keep this default, which does nothing.
         """
 
+    def _fit_residual_scale(self, z: np.ndarray, lengths: np.ndarray) -> None:
+        """Estimate what ``_forecast_std`` needs (simple baselines: the
+        in-sample one-step residual standard deviation); a no-op by default."""
+
     @abc.abstractmethod
-    def _forecast(
+    def _forecast_std(
         self, z: np.ndarray, lengths: np.ndarray, horizon: int
     ) -> np.ndarray:
+        """Standard deviations of the forecast errors, (n_windows, horizon)."""
+
+    @abc.abstractmethod
+    def _forecast(self, z: np.ndarray, lengths: np.ndarray, horizon: int) -> np.ndarray:
         """Forecasts of shape (n_windows, horizon) for target columns ``z``."""
 
     def _training_series(self, z: np.ndarray, lengths: np.ndarray) -> np.ndarray:
@@ -256,6 +326,38 @@ class BaseWindowForecaster(
 def last_observed(z: np.ndarray) -> np.ndarray:
     """Last value of every window (always observed: padding is at the front)."""
     return z[:, -1]
+
+
+def pooled_residual_std(
+    z: np.ndarray, lengths: np.ndarray, residuals, dof: int = 0
+) -> float:
+    """Root mean square of in-window residuals pooled over all windows.
+
+    Parameters
+    ----------
+    z : ndarray of shape (n_samples, n_timesteps)
+        Target column of the training windows (may be a view; read in chunks).
+    lengths : ndarray of shape (n_samples,)
+    residuals : callable
+        ``residuals(chunk) -> ndarray`` of residuals, NaN where undefined
+        (padding, too little history).
+    dof : int, default=0
+        Parameters estimated per window, subtracted from each window's
+        number of residuals (1 for the drift's slope, the mean's mean).
+
+    Returns
+    -------
+    float
+        The pooled residual standard deviation (0.0 when there are none).
+    """
+    total, count = 0.0, 0
+    step = _chunk_rows(z.shape[1])
+    for a in range(0, z.shape[0], step):
+        r = residuals(np.asarray(z[a : a + step], dtype=np.float64))
+        ok = ~np.isnan(r)
+        total += float(np.sum(np.where(ok, r, 0.0) ** 2))
+        count += int(np.sum(np.maximum(ok.sum(axis=1) - dof, 0)))
+    return float(np.sqrt(total / count)) if count > 0 else 0.0
 
 
 def first_observed(z: np.ndarray, lengths: np.ndarray) -> np.ndarray:

@@ -104,7 +104,8 @@ class ExponentialSmoothingRegressor(BaseWindowForecaster):
     initial_seasons_ : ndarray of shape (seasonal_periods,)
         Initial seasonal state of the training series (empty without season).
     sse_ : float
-        Sum of squared one-step errors on the training series.
+        Sum of squared one-step errors on the training series; ``sse_ /
+        nobs_`` is the error variance of the intervals.
     nobs_ : int
         Length of the training series rebuilt from the windows.
     n_features_in_ : int
@@ -133,6 +134,14 @@ class ExponentialSmoothingRegressor(BaseWindowForecaster):
     season; seasonal indices of the first season; trend from the first two
     seasons, or from the first two values without a season) and use
     neutral trend/seasonal values where the window is too short for them.
+
+    **Intervals** (``predict_quantiles``, ``predict_interval``, additive
+    models only): normal forecast errors with the analytic variance of the
+    additive-error ETS model that statsmodels' ``ETSModel`` uses,
+    ``sigma2 * (1 + sum_{j=1}^{h-1} c_j^2)`` with ``c_j = w F^(j-1) g`` of the
+    state-space form and ``sigma2 = sse_ / nobs_``. Multiplicative models
+    raise ``ValueError`` (wrap them in
+    :class:`skseq.conformal.ConformalRegressor`).
 
     Examples
     --------
@@ -244,6 +253,37 @@ class ExponentialSmoothingRegressor(BaseWindowForecaster):
         if trend == "mul" or seasonal == "mul":
             return self._forecast_recursive(z, lengths, horizon)
         return self._forecast_additive(z, lengths, horizon)
+
+    def _forecast_std(
+        self, z: np.ndarray, lengths: np.ndarray, horizon: int
+    ) -> np.ndarray:
+        trend, seasonal, m, _ = self._spec()
+        if trend == "mul" or seasonal == "mul":
+            raise ValueError(
+                "ExponentialSmoothingRegressor: analytic intervals exist for "
+                "additive trend and season only (statsmodels' ETSModel simulates "
+                "the others). Use trend/seasonal 'add' or None, or wrap the model "
+                "in skseq.conformal.ConformalRegressor for calibrated intervals."
+            )
+        w, F, g = additive_system(
+            self.smoothing_level_,
+            self.smoothing_trend_,
+            self.smoothing_seasonal_,
+            self.damping_trend_,
+            trend is not None,
+            m,
+        )
+        # sigma^2 (1 + sum_{j<h} c_j^2), c_j = w F^(j-1) g: the variance of
+        # the additive-error ETS forecast (statsmodels' ETSModel), with
+        # statsmodels' scale sse / nobs.
+        sigma2 = self.sse_ / max(self.nobs_, 1)
+        rel = np.empty(horizon)
+        total, row = 1.0, w.copy()
+        for h in range(horizon):
+            rel[h] = total
+            total += float(row @ g) ** 2
+            row = row @ F
+        return np.broadcast_to(np.sqrt(sigma2 * rel), (z.shape[0], horizon)).copy()
 
     def _forecast_additive(
         self, z: np.ndarray, lengths: np.ndarray, horizon: int

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from numbers import Integral
 
 import numpy as np
@@ -12,6 +13,8 @@ from ._base import (
     BaseWindowForecaster,
     first_observed,
     last_observed,
+    pooled_residual_std,
+    series_from_windows,
 )
 
 __all__ = [
@@ -43,6 +46,17 @@ class NaiveRegressor(BaseWindowForecaster):
     n_outputs_ : int
         Number of horizon steps: columns of ``y`` (1 for 1-D ``y``);
         ``predict`` returns ``y``'s shape.
+    residual_std_ : float
+        Root mean square of the one-step changes of the training series
+        (rebuilt from the windows); scales the intervals. NaN when no
+        window has two observed values.
+
+    Notes
+    -----
+    **Intervals** (``predict_quantiles``, ``predict_interval``): normal
+    forecast errors with standard deviation ``sigma * sqrt(h)`` at step
+    ``h`` (a random walk), ``sigma = residual_std_`` (Hyndman and
+    Athanasopoulos, *Forecasting: Principles and Practice*, sec. 5.5).
 
     See Also
     --------
@@ -62,6 +76,15 @@ class NaiveRegressor(BaseWindowForecaster):
 
     def _forecast(self, z: np.ndarray, lengths: np.ndarray, horizon: int) -> np.ndarray:
         return np.repeat(last_observed(z)[:, None], horizon, axis=1)
+
+    def _fit_residual_scale(self, z: np.ndarray, lengths: np.ndarray) -> None:
+        self.residual_std_ = _lag_residual_std(z, lengths, 1)
+
+    def _forecast_std(
+        self, z: np.ndarray, lengths: np.ndarray, horizon: int
+    ) -> np.ndarray:
+        h = np.arange(1, horizon + 1)
+        return np.broadcast_to(self.residual_std_ * np.sqrt(h), (z.shape[0], horizon))
 
 
 class SeasonalNaiveRegressor(BaseWindowForecaster):
@@ -90,8 +113,19 @@ class SeasonalNaiveRegressor(BaseWindowForecaster):
         Number of horizon steps: columns of ``y`` (1 for 1-D ``y``);
         ``predict`` returns ``y``'s shape.
 
+    residual_std_ : float
+        Root mean square of the seasonal differences ``y[t] - y[t - season]``
+        of the training series (rebuilt from the windows); scales the
+        intervals. NaN when the series is not longer than ``season``.
+
     Notes
     -----
+    **Intervals** (``predict_quantiles``, ``predict_interval``): normal
+    forecast errors with standard deviation ``sigma * sqrt(k + 1)`` at step
+    ``h``, ``k = (h - 1) // season`` complete seasons ahead, ``sigma =
+    residual_std_`` (Hyndman and Athanasopoulos, *Forecasting: Principles
+    and Practice*, sec. 5.5).
+
     Windows must be at least ``season`` steps long (a ``ValueError`` says so).
     A front-padded window whose *observed* part is shorter than ``season``
     (the first windows of a series) has no value one season back: it falls
@@ -137,6 +171,19 @@ class SeasonalNaiveRegressor(BaseWindowForecaster):
             pred[short] = last_observed(z[short])[:, None]
         return pred
 
+    def _fit_residual_scale(self, z: np.ndarray, lengths: np.ndarray) -> None:
+        self.residual_std_ = _lag_residual_std(z, lengths, int(self.season))
+
+    def _forecast_std(
+        self, z: np.ndarray, lengths: np.ndarray, horizon: int
+    ) -> np.ndarray:
+        m = int(self.season)
+        h = np.arange(1, horizon + 1)
+        std = np.tile(self.residual_std_ * np.sqrt((h - 1) // m + 1), (z.shape[0], 1))
+        short = lengths < m  # naive fallback: a random walk's spread
+        std[short] = self.residual_std_ * np.sqrt(h)
+        return std
+
 
 class DriftRegressor(BaseWindowForecaster):
     """Drift forecast: last value plus the window's average change per step.
@@ -161,6 +208,19 @@ class DriftRegressor(BaseWindowForecaster):
         Number of horizon steps: columns of ``y`` (1 for 1-D ``y``);
         ``predict`` returns ``y``'s shape.
 
+    residual_std_ : float
+        Standard deviation of the drift's one-step residuals (changes minus
+        the window's average change) inside the training windows.
+
+    Notes
+    -----
+    **Intervals** (``predict_quantiles``, ``predict_interval``): normal
+    forecast errors with standard deviation
+    ``sigma * sqrt(h * (1 + h / (n_observed - 1)))`` at step ``h``, which
+    adds the uncertainty of the estimated slope, ``sigma = residual_std_``
+    (Hyndman and Athanasopoulos, *Forecasting: Principles and Practice*,
+    sec. 5.5).
+
     Examples
     --------
     >>> import numpy as np
@@ -179,6 +239,22 @@ class DriftRegressor(BaseWindowForecaster):
         slope = (last - first_observed(z, lengths)) / steps
         h = np.arange(1, horizon + 1)
         return last[:, None] + slope[:, None] * h[None, :]
+
+    def _fit_residual_scale(self, z: np.ndarray, lengths: np.ndarray) -> None:
+        def residuals(chunk: np.ndarray) -> np.ndarray:
+            changes = chunk[:, 1:] - chunk[:, :-1]
+            with np.errstate(invalid="ignore"), warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                return changes - np.nanmean(changes, axis=1, keepdims=True)
+
+        self.residual_std_ = pooled_residual_std(z, lengths, residuals, dof=1)
+
+    def _forecast_std(
+        self, z: np.ndarray, lengths: np.ndarray, horizon: int
+    ) -> np.ndarray:
+        h = np.arange(1, horizon + 1)[None, :]
+        n_changes = np.maximum(lengths - 1, 1)[:, None]
+        return self.residual_std_ * np.sqrt(h * (1 + h / n_changes))
 
 
 class MeanRegressor(BaseWindowForecaster):
@@ -200,6 +276,17 @@ class MeanRegressor(BaseWindowForecaster):
         Number of horizon steps: columns of ``y`` (1 for 1-D ``y``);
         ``predict`` returns ``y``'s shape.
 
+    residual_std_ : float
+        Standard deviation of the values around their window's mean, in the
+        training windows.
+
+    Notes
+    -----
+    **Intervals** (``predict_quantiles``, ``predict_interval``): normal
+    forecast errors with standard deviation ``sigma * sqrt(1 + 1 / n_observed)``
+    at every step (Hyndman and Athanasopoulos, *Forecasting: Principles and
+    Practice*, sec. 5.5), ``sigma = residual_std_``.
+
     Examples
     --------
     >>> import numpy as np
@@ -215,3 +302,33 @@ class MeanRegressor(BaseWindowForecaster):
     def _forecast(self, z: np.ndarray, lengths: np.ndarray, horizon: int) -> np.ndarray:
         mean = np.nansum(z, axis=1) / lengths
         return np.repeat(mean[:, None], horizon, axis=1)
+
+    def _fit_residual_scale(self, z: np.ndarray, lengths: np.ndarray) -> None:
+        def residuals(chunk: np.ndarray) -> np.ndarray:
+            mean = np.nansum(chunk, axis=1, keepdims=True) / np.maximum(
+                (~np.isnan(chunk)).sum(axis=1, keepdims=True), 1
+            )
+            return chunk - mean
+
+        self.residual_std_ = pooled_residual_std(z, lengths, residuals, dof=1)
+
+    def _forecast_std(
+        self, z: np.ndarray, lengths: np.ndarray, horizon: int
+    ) -> np.ndarray:
+        std = self.residual_std_ * np.sqrt(1 + 1 / lengths)
+        return np.repeat(std[:, None], horizon, axis=1)
+
+
+def _lag_residual_std(z: np.ndarray, lengths: np.ndarray, lag: int) -> float:
+    """RMS of ``y[t] - y[t - lag]`` over the series rebuilt from the windows.
+
+    Consecutive windows give back their series (see
+    :func:`~skseq.baselines._base.series_from_windows`), so every change is
+    counted once and seasonal lags longer than a window are still available.
+    NaN when no series is longer than ``lag``.
+    """
+    stretches, _ = series_from_windows(z, lengths)
+    changes = [s[lag:] - s[:-lag] for s in stretches if s.shape[0] > lag]
+    if not changes:
+        return float("nan")
+    return float(np.sqrt(np.mean(np.concatenate(changes) ** 2)))

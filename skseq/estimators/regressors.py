@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 from sklearn.base import RegressorMixin
-from torch import nn
 
 from ..utils.validation import check_target
 from ._base import (
@@ -13,10 +12,22 @@ from ._base import (
     RecurrentEstimatorMixin,
     _ParamsMixin,
 )
+from ._probabilistic import (
+    PROBABILISTIC_CONSTRAINTS,
+    PROBABILISTIC_DOC,
+    ProbabilisticRegressorMixin,
+)
 
 
-class _RegressorBase(RecurrentEstimatorMixin, RegressorMixin, _ParamsMixin):
-    _criterion = nn.MSELoss
+class _RegressorBase(
+    ProbabilisticRegressorMixin, RecurrentEstimatorMixin, RegressorMixin, _ParamsMixin
+):
+    # The criterion (MSE or a distribution's loss) comes from
+    # ProbabilisticRegressorMixin._criterion.
+    _parameter_constraints = {
+        **RecurrentEstimatorMixin._parameter_constraints,
+        **PROBABILISTIC_CONSTRAINTS,
+    }
     # One mean and scale for all target columns (they are one quantity at
     # several horizons) instead of one per column.
     _shared_target_scale = False
@@ -40,9 +51,21 @@ class _RegressorBase(RecurrentEstimatorMixin, RegressorMixin, _ParamsMixin):
             else:
                 self.y_mean_ = np.zeros(y2.shape[1])
                 self.y_scale_ = np.ones(y2.shape[1])
-        elif y2.shape[1] != len(self.y_mean_):
-            return y2, y2.shape[1]  # the caller reports the mismatch
-        return ((y2 - self.y_mean_) / self.y_scale_).astype(np.float32), y2.shape[1]
+        # One network output per target column and distribution parameter.
+        n_outputs = y2.shape[1] * self._outputs_per_target()
+        if continuing and y2.shape[1] != len(self.y_mean_):
+            return y2, n_outputs  # the caller reports the mismatch
+        return ((y2 - self.y_mean_) / self.y_scale_).astype(np.float32), n_outputs
+
+    def _check_params(self) -> None:
+        super()._check_params()
+        self.quantiles_ = self._levels()
+
+    def _module_spec(self, n_features: int, n_outputs: int):
+        module, kwargs = super()._module_spec(
+            n_features, n_outputs // self._outputs_per_target()
+        )
+        return module, {**kwargs, **self._head_kwargs()}
 
     def fit(self, X, y, sample_weight=None):
         """Train a fresh network (or continue, with ``warm_start``).
@@ -96,9 +119,10 @@ class _RegressorBase(RecurrentEstimatorMixin, RegressorMixin, _ParamsMixin):
         Returns
         -------
         ndarray of shape (n_samples,) or (n_samples, n_outputs)
-            Same number of columns as ``y`` had in ``fit``.
+            Same number of columns as ``y`` had in ``fit``. The point
+            forecast: the median with ``loss="quantile"``, else the mean.
         """
-        pred = self._forward(X) * self.y_scale_ + self.y_mean_
+        pred = self._point(X)
         return pred.ravel() if self._y_is_1d else pred
 
     def __sklearn_tags__(self):
@@ -123,12 +147,14 @@ class RecurrentRegressor(_RegressorBase):
     scale_target : bool, default=True
         Standardise ``y`` (per column) for training and undo it in
         ``predict``, so prices and temperatures train as easily as returns.
-
+{PROBABILISTIC_DOC}
     Attributes
     ----------
 {ATTRIBUTES_DOC}
-    y_mean_, y_scale_ : ndarray of shape (n_outputs,)
+    y_mean_, y_scale_ : ndarray of shape (n_targets,)
         Target standardisation learned in ``fit``.
+    quantiles_ : ndarray
+        The ``quantiles`` levels, sorted.
 
     Examples
     --------
@@ -166,6 +192,8 @@ class RecurrentRegressor(_RegressorBase):
         callbacks=None,
         warm_start=False,
         scale_target=True,
+        loss="squared_error",
+        quantiles=(0.1, 0.5, 0.9),
     ):
         self._set_init_params(locals())
 
@@ -193,6 +221,8 @@ class _FixedCellRegressor(_RegressorBase):
         callbacks=None,
         warm_start=False,
         scale_target=True,
+        loss="squared_error",
+        quantiles=(0.1, 0.5, 0.9),
     ):
         self._set_init_params(locals())
 

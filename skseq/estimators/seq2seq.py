@@ -7,8 +7,10 @@ from numbers import Real
 from sklearn.utils._param_validation import Interval
 
 from ..nn import Seq2SeqNet
+from ..nn.distributions import point_index
 from ._base import ATTRIBUTES_DOC, PARAMETERS_DOC
 from ._data import SequenceDataset
+from ._probabilistic import PROBABILISTIC_DOC
 from .regressors import _RegressorBase
 
 
@@ -35,7 +37,10 @@ class Seq2SeqRegressor(_RegressorBase):
     the true previous values (the target shifted by one step: teacher
     forcing) with probability ``teacher_forcing``; in ``predict`` it feeds
     back its own predictions. ``y`` has one column per horizon step, all
-    the same quantity (e.g. the temperature at t+1..t+24).
+    the same quantity (e.g. the temperature at t+1..t+24). With a
+    probabilistic ``loss`` the decoder emits a distribution per step and
+    feeds back its point forecast (the level nearest the median, or the
+    mean).
 
     Parameters
     ----------
@@ -50,12 +55,14 @@ class Seq2SeqRegressor(_RegressorBase):
     scale_target : bool, default=True
         Standardise ``y`` with one mean and scale shared by all horizon
         columns (they are fed back into the decoder), undone in ``predict``.
-
+{PROBABILISTIC_DOC}
     Attributes
     ----------
 {ATTRIBUTES_DOC}
-    y_mean_, y_scale_ : ndarray of shape (n_outputs,)
+    y_mean_, y_scale_ : ndarray of shape (horizon,)
         Target standardisation (equal across columns).
+    quantiles_ : ndarray
+        The ``quantiles`` levels, sorted.
 
     Examples
     --------
@@ -96,6 +103,8 @@ class Seq2SeqRegressor(_RegressorBase):
         callbacks=None,
         warm_start=False,
         scale_target=True,
+        loss="squared_error",
+        quantiles=(0.1, 0.5, 0.9),
     ):
         self._set_init_params(locals())
 
@@ -105,9 +114,14 @@ class Seq2SeqRegressor(_RegressorBase):
     }
 
     def _module_spec(self, n_features: int, n_outputs: int):
+        head = self._head_kwargs()
+        if head:
+            levels = self.quantiles_.tolist() if self.loss == "quantile" else ()
+            head["point_index"] = point_index(self._distribution, levels)
         return Seq2SeqNet, {
+            **head,
             "n_features": n_features,
-            "horizon": n_outputs,
+            "horizon": n_outputs // self._outputs_per_target(),
             "cell": self._cell,
             "hidden_size": int(self.hidden_size),
             "num_layers": int(self.num_layers),

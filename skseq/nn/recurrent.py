@@ -6,6 +6,8 @@ import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence
 
+from .distributions import make_head
+
 # Above this many distinct sequence lengths in a batch, pack the batch
 # instead of running the fused kernel once per length.
 MAX_LENGTH_GROUPS = 8
@@ -65,6 +67,14 @@ class RecurrentNet(nn.Module):
         Also read every sequence backwards.
     dropout : float, default=0.0
         Dropout between stacked layers and before the head.
+    distribution : {None, "quantile", "gaussian", "student_t"}, default=None
+        None: a linear head with one output per target. Otherwise a
+        :class:`~skseq.nn.distributions.DistributionHead` with ``n_params``
+        ordered, location-like outputs per target (``n_outputs`` targets).
+    n_params : int, default=1
+        Outputs per target of a distribution head.
+    quantiles : tuple of float, optional
+        Levels of a quantile head (they set its initial spread).
 
     Notes
     -----
@@ -84,6 +94,9 @@ class RecurrentNet(nn.Module):
         num_layers: int = 1,
         bidirectional: bool = False,
         dropout: float = 0.0,
+        distribution: str | None = None,
+        n_params: int = 1,
+        quantiles: tuple[float, ...] | None = None,
     ) -> None:
         super().__init__()
         if cell not in CELLS:
@@ -104,7 +117,13 @@ class RecurrentNet(nn.Module):
         self.head = (
             None
             if n_outputs is None
-            else nn.Linear(hidden_size * self.n_directions, n_outputs)
+            else make_head(
+                hidden_size * self.n_directions,
+                n_outputs,
+                distribution,
+                n_params,
+                quantiles,
+            )
         )
 
     def rnn_state(self, X: torch.Tensor, lengths: torch.Tensor | None = None):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from .distributions import make_head
 from .recurrent import CELLS, RecurrentNet
 
 
@@ -35,6 +36,17 @@ class Seq2SeqNet(nn.Module):
         Dropout between stacked layers and before the output layer.
     teacher_forcing : float, default=1.0
         Probability of feeding the true previous value while training.
+    distribution : {None, "quantile", "gaussian", "student_t"}, default=None
+        None: one value per step. Otherwise the output layer is a
+        :class:`~skseq.nn.distributions.DistributionHead` with ``n_params``
+        outputs per step (``forward`` returns ``(batch, horizon * n_params)``)
+        and output ``point_index`` of each step is fed back to the decoder.
+    n_params : int, default=1
+        Outputs per step of a distribution head.
+    quantiles : tuple of float, optional
+        Levels of a quantile head (they set its initial spread).
+    point_index : int, default=0
+        Which of a step's outputs is its point forecast.
     """
 
     def __init__(
@@ -46,6 +58,10 @@ class Seq2SeqNet(nn.Module):
         num_layers: int = 1,
         dropout: float = 0.0,
         teacher_forcing: float = 1.0,
+        distribution: str | None = None,
+        n_params: int = 1,
+        quantiles: tuple[float, ...] | None = None,
+        point_index: int = 0,
     ) -> None:
         super().__init__()
         # The encoder is a headless RecurrentNet, so that front padding is
@@ -68,7 +84,8 @@ class Seq2SeqNet(nn.Module):
             **extra,
         )
         self.dropout = nn.Dropout(dropout)
-        self.out = nn.Linear(hidden_size, 1)
+        self.out = make_head(hidden_size, 1, distribution, n_params, quantiles)
+        self.point_index = point_index
         self.horizon = horizon
         self.teacher_forcing = teacher_forcing
 
@@ -78,7 +95,7 @@ class Seq2SeqNet(nn.Module):
         lengths: torch.Tensor | None = None,
         y_teacher: torch.Tensor | None = None,
     ) -> torch.Tensor:
-        """Map windows ``(batch, time, features)`` to ``(batch, horizon)``."""
+        """Map windows ``(batch, time, features)`` to ``(batch, horizon * n_params)``."""
         state = self.encoder.rnn_state(X, lengths)
         batch = X.shape[0]
         go = X.new_zeros(batch, 1, 1)
@@ -87,14 +104,15 @@ class Seq2SeqNet(nn.Module):
             # Full teacher forcing: the whole shifted target in one call.
             inputs = torch.cat([go, y_teacher[:, :-1, None].to(X.dtype)], dim=1)
             decoded, _ = self.decoder(inputs, state)
-            return self.out(self.dropout(decoded)).squeeze(-1)
+            return self.out(self.dropout(decoded)).flatten(1)
         step_input, outputs = go, []
         for h in range(self.horizon):
             decoded, state = self.decoder(step_input, state)
-            value = self.out(self.dropout(decoded))  # (batch, 1, 1)
-            outputs.append(value[:, 0, 0])
+            value = self.out(self.dropout(decoded))  # (batch, 1, n_params)
+            outputs.append(value[:, 0, :])
             if teaching and torch.rand(()) < self.teacher_forcing:
                 step_input = y_teacher[:, h, None, None].to(X.dtype)
             else:
-                step_input = value
-        return torch.stack(outputs, dim=1)
+                point = self.point_index
+                step_input = value[:, :, point : point + 1]
+        return torch.stack(outputs, dim=1).flatten(1)

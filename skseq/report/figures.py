@@ -1,8 +1,10 @@
 """PNG figures of the benchmark report (matplotlib, Agg backend).
 
 Per forecasting task: forecast vs actual on the test period, test error by
-horizon step, and the training/validation loss curves of the recurrent
-winners. Per classification task: test accuracy per model and loss curves.
+horizon step, fan charts of the prediction intervals, a calibration plot
+(nominal against empirical coverage), and the training/validation loss
+curves of the recurrent winners. Per classification task: test accuracy per
+model and loss curves.
 """
 
 from __future__ import annotations
@@ -116,6 +118,7 @@ def _forecast_plot(tr: TaskResult, path: Path) -> Path:
                 ls="--" if m.kind == "reference" else "-",
                 label=f"{m.name} (test MAE {m.test['mae'][step - 1]:.3g})",
             )
+        _band(ax, tr, shown, x, k, step)
         ax.set_title(
             f"{task.name}: {step}-step-ahead forecasts, last {k} of the test period "
             "(x = time forecast)"
@@ -124,6 +127,23 @@ def _forecast_plot(tr: TaskResult, path: Path) -> Path:
         ax.legend(loc="upper left", fontsize=8, ncol=2)
         ax.grid(alpha=0.3)
     return _save(fig, path)
+
+
+def _band(ax, tr: TaskResult, shown: list, x, k: int, step: int) -> None:
+    """Shade the 80 % interval of the plotted models that have one."""
+    bands = {f.name: f for f in tr.interval_forecasts if 0.8 in f.bounds}
+    for m in shown:
+        if m.name in bands:
+            lower, upper = bands[m.name].bounds[0.8]
+            ax.fill_between(
+                x,
+                lower[-k:, step - 1],
+                upper[-k:, step - 1],
+                color=_COLORS["reference"] if m.kind == "reference" else _color(m),
+                alpha=0.12,
+                lw=0,
+                label=f"{m.name} 80 % interval",
+            )
 
 
 def _horizon_plot(tr: TaskResult, path: Path) -> Path:
@@ -208,6 +228,91 @@ def _accuracy_plot(tr: TaskResult, path: Path) -> Path:
     return _save(fig, path)
 
 
+def _interval_models(tr: TaskResult) -> list:
+    """The fan chart's models: a network with intervals, then the reference."""
+    shown = []
+    nets = [f for f in tr.interval_forecasts if f.kind == "network"]
+    if nets:
+        shown.append(nets[0])
+    shown += [f for f in tr.interval_forecasts if f.name == tr.reference]
+    return shown
+
+
+def _fan_chart(tr: TaskResult, path: Path) -> Path | None:
+    shown = _interval_models(tr)
+    if not shown:
+        return None
+    task = tr.task
+    steps = sorted({1, task.horizon})
+    k = min(task.plot_points, len(tr.y_test))
+    fig, axes = plt.subplots(
+        len(steps),
+        len(shown),
+        figsize=(5.5 * len(shown), 3.0 * len(steps)),
+        squeeze=False,
+        sharey="row",
+    )
+    for row, step in enumerate(steps):
+        x = tr.target_times[-k:, step - 1]
+        for col, fc in enumerate(shown):
+            ax = axes[row, col]
+            color = "0.4" if fc.kind == "reference" else "tab:blue"
+            for nominal, alpha in ((0.95, 0.15), (0.8, 0.25), (0.5, 0.35)):
+                if nominal not in fc.bounds:
+                    continue
+                lower, upper = fc.bounds[nominal]
+                ax.fill_between(
+                    x,
+                    lower[-k:, step - 1],
+                    upper[-k:, step - 1],
+                    color=color,
+                    alpha=alpha,
+                    lw=0,
+                    label=f"{int(nominal * 100)} % interval",
+                )
+            ax.plot(x, fc.point[-k:, step - 1], color=color, lw=1.0, label="forecast")
+            ax.plot(x, tr.y_test[-k:, step - 1], color="black", lw=0.8, label="actual")
+            ax.set_title(f"{fc.name}: {step}-step-ahead, last {k} test points", fontsize=9)
+            ax.set_ylabel(task.unit)
+            ax.grid(alpha=0.3)
+            ax.tick_params(axis="x", labelsize=7)
+            if row == 0 and col == 0:
+                ax.legend(fontsize=7, loc="upper left", ncol=2)
+    fig.suptitle(f"{task.name}: fan charts (central prediction intervals)", fontsize=10)
+    return _save(fig, path)
+
+
+def _calibration_plot(tr: TaskResult, path: Path) -> Path | None:
+    if not tr.interval_forecasts:
+        return None
+    fig, ax = plt.subplots(figsize=(5, 4.5))
+    ax.plot([0, 1], [0, 1], color="0.6", ls=":", lw=1, label="perfect calibration")
+    for i, fc in enumerate(tr.interval_forecasts):
+        nominal = sorted(fc.bounds)
+        empirical = []
+        for c in nominal:
+            lower, upper = fc.bounds[c]
+            empirical.append(float(np.mean((tr.y_test >= lower) & (tr.y_test <= upper))))
+        ax.plot(
+            nominal,
+            empirical,
+            marker="o",
+            ms=4,
+            lw=2.0 if fc.kind == "network" else 1.0,
+            ls="--" if fc.kind == "reference" else "-",
+            color=plt.get_cmap("tab10")(i % 10),
+            label=fc.name,
+        )
+    ax.set_xlim(0.4, 1.0)
+    ax.set_ylim(0.0, 1.0)
+    ax.set_xlabel("nominal coverage")
+    ax.set_ylabel("empirical coverage on the test period (all steps)")
+    ax.set_title(f"{tr.task.name}: calibration of the prediction intervals", fontsize=9)
+    ax.legend(fontsize=7, loc="lower right")
+    ax.grid(alpha=0.3)
+    return _save(fig, path)
+
+
 def task_figures(tr: TaskResult, out: Path) -> dict[str, Path]:
     """Draw the figures of one task into ``out``.
 
@@ -220,14 +325,21 @@ def task_figures(tr: TaskResult, out: Path) -> dict[str, Path]:
     Returns
     -------
     dict
-        Figure kind (``"forecast"``, ``"horizon"``, ``"loss"``,
-        ``"accuracy"``) -> path of the PNG file.
+        Figure kind (``"forecast"``, ``"horizon"``, ``"fan"``,
+        ``"calibration"``, ``"loss"``, ``"accuracy"``) -> path of the PNG
+        file.
     """
     name = tr.task.name
     figures: dict[str, Path] = {}
     if tr.task.kind == "forecast":
         figures["forecast"] = _forecast_plot(tr, out / f"{name}_forecast.png")
         figures["horizon"] = _horizon_plot(tr, out / f"{name}_error_by_step.png")
+        fan = _fan_chart(tr, out / f"{name}_fan_chart.png")
+        if fan is not None:
+            figures["fan"] = fan
+        calibration = _calibration_plot(tr, out / f"{name}_calibration.png")
+        if calibration is not None:
+            figures["calibration"] = calibration
     else:
         figures["accuracy"] = _accuracy_plot(tr, out / f"{name}_accuracy.png")
     loss = _loss_plot(tr, out / f"{name}_loss_curves.png")

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from scipy import stats
 from sklearn.base import BaseEstimator, RegressorMixin, TransformerMixin, clone
 from sklearn.dummy import DummyClassifier
 from sklearn.linear_model import LogisticRegression, Ridge
@@ -34,6 +35,12 @@ from skseq.baselines import (
     MeanRegressor,
     NaiveRegressor,
     SeasonalNaiveRegressor,
+)
+from skseq.intervals import (
+    check_quantiles,
+    interval_levels,
+    predict_interval,
+    predict_quantiles,
 )
 from skseq.windows import FlattenWindows, SequenceScaler
 
@@ -142,6 +149,10 @@ class ZeroForecastRegressor(RegressorMixin, BaseEstimator):
     ----------
     n_outputs_ : int
         Number of columns of ``y`` (0 for 1-D ``y``).
+    residual_std_ : ndarray of shape (max(n_outputs_, 1),)
+        Root mean square of the training targets per column: the standard
+        deviation of the zero forecast's errors, which scales its normal
+        prediction intervals (``predict_interval``).
     """
 
     def fit(self, X: Any, y: Any) -> ZeroForecastRegressor:
@@ -162,7 +173,42 @@ class ZeroForecastRegressor(RegressorMixin, BaseEstimator):
         if len(y) != len(X):
             raise ValueError(f"X has {len(X)} samples but y has {len(y)}.")
         self.n_outputs_ = 0 if y.ndim == 1 else int(y.shape[1])
+        y2 = np.asarray(y, dtype=np.float64).reshape(len(y), -1)
+        self.residual_std_ = np.sqrt(np.mean(y2**2, axis=0))
         return self
+
+    def predict_quantiles(self, X: Any, quantiles: Any = (0.1, 0.5, 0.9)) -> np.ndarray:
+        """Normal quantiles around zero with the training returns' spread.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, ...)
+        quantiles : sequence of float, default=(0.1, 0.5, 0.9)
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_quantiles) or (n_samples, horizon, n_quantiles)
+        """
+        check_is_fitted(self, "residual_std_")
+        levels = check_quantiles((0.1, 0.5, 0.9) if quantiles is None else quantiles)
+        table = self.residual_std_[:, None] * stats.norm.ppf(levels)[None, :]
+        table = np.broadcast_to(table, (len(X),) + table.shape).copy()
+        return table[:, 0] if self.n_outputs_ == 0 else table
+
+    def predict_interval(self, X: Any, coverage: float = 0.8):
+        """Central normal interval around zero.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, ...)
+        coverage : float, default=0.8
+
+        Returns
+        -------
+        lower, upper : ndarray of shape (n_samples,) or (n_samples, horizon)
+        """
+        table = self.predict_quantiles(X, interval_levels(coverage))
+        return table[..., 0], table[..., 1]
 
     def predict(self, X: Any) -> np.ndarray:
         """Zeros, in the shape of ``y`` seen in ``fit``.
@@ -257,6 +303,42 @@ class DeltaRegressor(RegressorMixin, BaseEstimator):
         pred = np.asarray(self.regressor_.predict(X), dtype=np.float64)
         last = self._last(X)
         return pred + (last if pred.ndim == 1 else last[:, None])
+
+    def predict_quantiles(self, X: Any, quantiles: Any = None) -> np.ndarray:
+        """Quantiles of the change, plus the last observed value.
+
+        Parameters
+        ----------
+        X : ndarray of shape (n_samples, n_timesteps, n_features)
+        quantiles : sequence of float, optional
+            Passed to the regressor's ``predict_quantiles``.
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_quantiles) or (n_samples, horizon, n_quantiles)
+        """
+        check_is_fitted(self, "regressor_")
+        table = np.asarray(predict_quantiles(self.regressor_, X, quantiles))
+        last = self._last(X)
+        return table + last.reshape((-1,) + (1,) * (table.ndim - 1))
+
+    def predict_interval(self, X: Any, coverage: float = 0.8):
+        """The regressor's interval of the change, plus the last observed value.
+
+        Parameters
+        ----------
+        X : ndarray of shape (n_samples, n_timesteps, n_features)
+        coverage : float, default=0.8
+
+        Returns
+        -------
+        lower, upper : ndarray of shape (n_samples,) or (n_samples, horizon)
+        """
+        check_is_fitted(self, "regressor_")
+        lower, upper = predict_interval(self.regressor_, X, coverage)
+        last = self._last(X)
+        shift = last if np.ndim(lower) == 1 else last[:, None]
+        return np.asarray(lower) + shift, np.asarray(upper) + shift
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

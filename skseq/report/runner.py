@@ -46,6 +46,7 @@ from skseq.metrics import diebold_mariano, directional_accuracy, mae, mase, rmse
 from skseq.model_selection import TimeSeriesWindowSplit
 from skseq.windows import make_supervised
 
+from .intervals import IntervalForecast, interval_bounds, quantile_network
 from .models import ModelSpec, classification_models, forecast_models
 from .tasks import BUDGETS, TASKS, Budget, ClassificationTask, ForecastTask
 
@@ -186,6 +187,9 @@ class TaskResult:
         origin ``t`` belongs to the row ``h`` steps after ``t``.
     elapsed : float
         Seconds spent on the task.
+    interval_forecasts : list of IntervalForecast
+        Test-period prediction intervals of the models that give them
+        (forecasting tasks; see :mod:`skseq.report.intervals`).
     """
 
     task: ForecastTask | ClassificationTask
@@ -197,6 +201,7 @@ class TaskResult:
     y_last_test: np.ndarray | None = None
     target_times: np.ndarray | None = None
     elapsed: float = 0.0
+    interval_forecasts: list[IntervalForecast] = field(default_factory=list)
 
     def model(self, name: str) -> ModelResult:
         """The result of the model called ``name``.
@@ -712,6 +717,7 @@ def run_forecast_task(
     _note_not_run(task, config, data, progress)
     specs = _select(forecast_models(task, budget, config.seed), config.models)
     results: list[ModelResult] = []
+    intervals: list[IntervalForecast] = []
     for i, spec in enumerate(specs, 1):
         label = f"{task.name} [{i}/{len(specs)}] {spec.name}"
         search, seconds, caught = _search(
@@ -719,6 +725,20 @@ def run_forecast_task(
         )
         with _torch_threads(config.threads):
             pred = _as_2d(search.predict(X_test))
+            bounds = interval_bounds(search.best_estimator_, X_test)
+        if bounds is not None:
+            intervals.append(
+                IntervalForecast(spec.name, spec.kind, spec.description, pred, bounds)
+            )
+        if spec.name == "gru":
+            with _torch_threads(config.threads):
+                extra = quantile_network(search.best_estimator_, X_train, y_train, X_test)
+            if extra is not None:
+                intervals.append(extra)
+                progress(
+                    f"  {label}: quantile version fitted in {extra.fit_time:.1f}s "
+                    "for the prediction intervals"
+                )
         test = _forecast_metrics(task, y_test, pred, _as_2d(y_train), y_last)
         result = ModelResult(
             name=spec.name,
@@ -763,6 +783,7 @@ def run_forecast_task(
         y_last_test=y_last,
         target_times=target_times,
         elapsed=elapsed,
+        interval_forecasts=intervals,
     )
 
 

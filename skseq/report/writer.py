@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from .figures import best_network, task_figures
+from .intervals import interval_summary
 from .runner import BenchmarkResult, ModelResult, TaskResult
 
 __all__ = ["results_frame", "write_report"]
@@ -312,6 +313,98 @@ def _forecast_tables(tr: TaskResult) -> list[_Table]:
     return tables
 
 
+def _pct(value: float) -> str:
+    return "n/a" if value is None or np.isnan(value) else f"{100 * value:.1f} %"
+
+
+def interval_verdict(tr: TaskResult) -> list[str]:
+    """Sentences on the 80 % intervals: the random walk's against the networks'.
+
+    Parameters
+    ----------
+    tr : TaskResult
+
+    Returns
+    -------
+    list of str
+    """
+    if not tr.interval_forecasts:
+        return []
+    y = tr.y_test
+    cover = {
+        f.name: float(np.mean(interval_summary(f, y)["coverage"][0.8]))
+        for f in tr.interval_forecasts
+    }
+    lines = []
+    if tr.reference in cover:
+        lines.append(
+            f"The random walk's ({tr.reference}) 80 % interval covers "
+            f"{_pct(cover[tr.reference])} of the test targets."
+        )
+    nets = [f.name for f in tr.interval_forecasts if f.kind == "network"]
+    if nets:
+        lines.append(
+            "Network intervals: "
+            + ", ".join(f"{n} covers {_pct(cover[n])}" for n in nets)
+            + " (nominal 80 %)."
+        )
+    return lines
+
+
+def _interval_table(tr: TaskResult) -> _Table | None:
+    """Coverage and width of every model's prediction intervals."""
+    if not tr.interval_forecasts:
+        return None
+    last = tr.task.horizon
+    per_step = ["80 % cov. h=1"] + ([f"80 % cov. h={last}"] if last > 1 else [])
+    table = _Table(
+        [
+            "model",
+            "kind",
+            "50 % cov.",
+            "80 % cov.",
+            "90 % cov.",
+            "95 % cov.",
+            *per_step,
+            f"80 % width ({tr.task.unit})",
+            "80 % Winkler",
+            "fit s",
+        ],
+        [],
+        "Prediction intervals on the test period: empirical coverage of the "
+        "central intervals (averaged over the horizon steps unless a step is "
+        "named), mean width and Winkler score of the 80 % interval (width plus "
+        "2/0.2 times each miss; lower is better). Baselines: normal intervals "
+        "with their analytic (naive, drift, seasonal naive, mean) or statsmodels' "
+        "(ARIMA, ETS) variance; random walk on returns: zero plus or minus the "
+        "training returns' spread; gru-quantile: the GRU winner refitted with the "
+        "pinball loss. Models without a row give point forecasts only. fit s: "
+        "extra fit for the intervals (0: the grid-search winner is reused).",
+    )
+    y = tr.y_test
+    rows = []
+    for f in tr.interval_forecasts:
+        summary = interval_summary(f, y)
+        cov = summary["coverage"]
+        steps = [_pct(cov[0.8][0])] + ([_pct(cov[0.8][last - 1])] if last > 1 else [])
+        rows.append(
+            (
+                abs(float(np.mean(cov[0.8])) - 0.8),
+                [
+                    f.name,
+                    f.kind,
+                    *(_pct(float(np.mean(cov[c]))) for c in (0.5, 0.8, 0.9, 0.95)),
+                    *steps,
+                    _fmt(float(np.mean(summary["width"][0.8]))),
+                    _fmt(float(np.mean(summary["winkler"][0.8]))),
+                    f"{f.fit_time:.1f}",
+                ],
+            )
+        )
+    table.rows = [row for _, row in sorted(rows, key=lambda r: r[0])]
+    return table
+
+
 def _winners_table(tr: TaskResult, score: str) -> _Table:
     table = _Table(
         [
@@ -517,13 +610,24 @@ def _blocks(
         )
         for table in tables:
             blocks.append(_Block("table", table))
+        interval_table = _interval_table(tr) if task.kind == "forecast" else None
+        if interval_table is not None:
+            blocks.append(_Block("h3", "Prediction intervals"))
+            blocks.append(_Block("p", " ".join(interval_verdict(tr))))
+            blocks.append(_Block("table", interval_table))
         captions = {
             "forecast": "Forecast vs actual on the test period: the random walk, "
-            "the network chosen by cross-validation and the best baseline.",
+            "the network chosen by cross-validation and the best baseline (shaded: "
+            "80 % prediction interval, for the models that give one).",
             "horizon": "Test MAE by horizon step.",
             "loss": "Training and validation loss of each network's grid-search "
             "winner (refit on the training period).",
             "accuracy": "Test accuracy per model.",
+            "fan": "Fan charts: the 50, 80 and 95 % central intervals of a "
+            "network with intervals and of the random walk on the test period.",
+            "calibration": "Calibration: empirical against nominal coverage of "
+            "every model's central intervals on the test period (on the dotted "
+            "line: calibrated; below: too narrow).",
         }
         for kind, path in figures.get(task.name, {}).items():
             blocks.append(_Block("img", path, captions[kind]))
@@ -653,7 +757,9 @@ def results_frame(result: BenchmarkResult) -> pd.DataFrame:
         ``rmse``, ``mase``, ``directional_accuracy``, ``dm_pvalue`` and
         ``dm_statistic`` (against the task's random walk), ``accuracy``,
         ``balanced_accuracy``, ``macro_f1``, ``cv_mae`` / ``cv_accuracy``,
-        ``search_time_s``, ``refit_time_s``.
+        ``search_time_s``, ``refit_time_s``, and for models with prediction
+        intervals ``coverage_<p>``, ``width_<p>``, ``winkler_<p>`` of the
+        central ``p`` % interval (p = 50, 80, 90, 95).
     """
     rows: list[dict[str, Any]] = []
     for tr in result.tasks:
@@ -694,10 +800,37 @@ def results_frame(result: BenchmarkResult) -> pd.DataFrame:
                 add("cv", "mean", fold, cv_metric, score)
             add("train", "", "", "search_time_s", m.search_time)
             add("train", "", "", "refit_time_s", m.refit_time)
+        rows.extend(_interval_rows(tr))
     return pd.DataFrame(
         rows,
         columns=["task", "model", "kind", "split", "step", "fold", "metric", "value"],
     )
+
+
+def _interval_rows(tr: TaskResult) -> list[dict[str, Any]]:
+    """results.csv rows of the prediction intervals: coverage_<pct>,
+    width_<pct>, winkler_<pct> per step and averaged."""
+    rows = []
+    for f in tr.interval_forecasts:
+        summary = interval_summary(f, tr.y_test)
+        for metric, by_nominal in summary.items():
+            for nominal, values in by_nominal.items():
+                name = f"{metric}_{int(round(nominal * 100))}"
+                steps = [*enumerate(values, 1), ("mean", float(np.mean(values)))]
+                for step, value in steps:
+                    rows.append(
+                        {
+                            "task": tr.task.name,
+                            "model": f.name,
+                            "kind": f.kind,
+                            "split": "test",
+                            "step": step,
+                            "fold": "",
+                            "metric": name,
+                            "value": float(value),
+                        }
+                    )
+    return rows
 
 
 def write_report(result: BenchmarkResult, out: str | Path) -> dict[str, Path]:
