@@ -1,0 +1,264 @@
+"""Recurrence engine: the time loop of the custom cells, with a hand-written backward.
+
+A recurrent layer spends its time in two kinds of work: the input
+projection ``x_t W_ih^T + b`` of every step, which does not depend on the
+state and is done for all steps at once by the caller (one matmul), and the
+recurrent part, which must run step by step. Run through autograd, every
+small per-step operation is recorded and replayed, which on the CPU costs
+more than the arithmetic. Here the recurrent part is one
+:class:`torch.autograd.Function` per cell family: the forward loop runs
+without recording (a handful of fused operations per step, written into
+preallocated buffers) and the backward loop is written out by hand. Every
+factor of the backward pass that does not depend on the gradient flowing
+back through time is computed for all steps at once before the loop, so the
+loop itself is only three to six operations per step; the weight gradients
+are one matmul each after it.
+
+All tensors are time-major: ``(time, batch, ...)``.
+
+Gate layouts (rows of ``w_hh`` and columns of ``xg``) are torch's: input
+``i``, forget ``f``, candidate ``g``, output ``o`` for ``"lstm"`` and
+``"peephole"``; ``f, g, o`` for ``"cifg"`` (the input gate is ``1 - f``);
+reset ``r``, update ``z``, candidate ``n`` for the GRU. The gates whose
+gradient flows through the cell state come first and the output gate last,
+so the backward pass writes them in two blocks.
+
+The candidate's ``tanh`` is computed as ``tanh(a) = 2 sigmoid(2a) - 1``
+(on the CPU torch's ``tanh`` costs about three sigmoids), so one sigmoid call
+activates every gate. For that, the candidate block of ``xg``, ``w_hh`` (and
+the GRU's ``b_hn``) must come *doubled*: :class:`skseq.nn.cells.EngineRNN`
+doubles those weight rows before the projection, and autograd carries the
+factor back to the parameters.
+
+The equations (``*`` elementwise, ``a`` the pre-activations ``xg_t + W_hh
+h_{t-1}``):
+
+- LSTM: ``c_t = f * c_{t-1} + i * g``, ``h_t = o * tanh(c_t)``;
+- peephole: as LSTM, with ``a_i += p_i * c_{t-1}``, ``a_f += p_f *
+  c_{t-1}`` and ``a_o += p_o * c_t`` (Gers and Schmidhuber, 2000);
+- CIFG: ``c_t = f * c_{t-1} + (1 - f) * g`` (Greff et al., 2017);
+- GRU (torch's form): ``n = tanh(xg_n + r * (W_hn h_{t-1} + b_hn))``,
+  ``h_t = (1 - z) * n + z * h_{t-1}``.
+"""
+
+from __future__ import annotations
+
+import torch
+
+#: Cell families of the LSTM engine and their number of gates.
+LSTM_KINDS: dict[str, int] = {"lstm": 4, "peephole": 4, "cifg": 3}
+
+
+def _lstm_forward_loop(xg, h0, c0, w_hh, peephole, cifg):
+    """Run the LSTM-family recurrence; return the activated gates and states."""
+    n_steps, batch, n_gates_hidden = xg.shape
+    hidden = h0.shape[1]
+    gates = torch.empty_like(xg)
+    cs = xg.new_empty(n_steps, batch, hidden)
+    tanh_cs = torch.empty_like(cs)
+    hs = torch.empty_like(cs)
+    minus_one = xg.new_tensor(-1.0)
+    w_t = w_hh.t()
+    g_start = n_gates_hidden - 2 * hidden  # candidate block, then output gate
+    # Per-step views made once: indexing in the loop costs as much as the math.
+    xs, gs, css, tcs, hss = (v.unbind(0) for v in (xg, gates, cs, tanh_cs, hs))
+    h, c = h0, c0
+    for t in range(n_steps):
+        a = torch.addmm(xs[t], h, w_t, out=gs[t])
+        if peephole is None:
+            a.sigmoid_()
+        else:  # i and f see c(t-1); the output gate waits for c(t)
+            a[:, : 2 * hidden].view(batch, 2, hidden).addcmul_(
+                c[:, None, :], peephole[:2]
+            )
+            a[:, : g_start + hidden].sigmoid_()
+        g = a[:, g_start : g_start + hidden]
+        torch.add(minus_one, g, alpha=2, out=g)  # 2 sigmoid(2a) - 1 = tanh(a)
+        f = a[:, :hidden] if cifg else a[:, hidden : 2 * hidden]
+        if cifg:  # c = f c + (1 - f) g = g + f (c - g)
+            c = torch.addcmul(g, f, c - g, out=css[t])
+        else:
+            c = torch.mul(f, c, out=css[t]).addcmul_(a[:, :hidden], g)
+        o = a[:, g_start + hidden :]
+        if peephole is not None:
+            o.addcmul_(c, peephole[2]).sigmoid_()
+        h = torch.mul(o, torch.tanh(c, out=tcs[t]), out=hss[t])
+    return gates, cs, tanh_cs, hs
+
+
+def _lstm_backward_factors(gates, cs, tanh_cs, c0, peephole, cifg):
+    """The per-step factors of the backward pass, for all steps at once.
+
+    With ``dh_t`` and ``dc_t`` the gradients reaching ``h_t`` and ``c_t``:
+    ``dc_t = dc_{t+1} * F_{t+1} + dh_t * A_t``; the pre-activation gradients
+    are ``dc_t * K_t`` for the gates before the output gate and ``dh_t *
+    B_t`` for the output gate; ``c0`` receives ``dc_0 * F_0``.
+    """
+    hidden = cs.shape[2]
+    c_prev = torch.cat([c0[None], cs[:-1]])
+    o = gates[:, :, -hidden:]
+    g = gates[:, :, -2 * hidden : -hidden]
+    # d g / d (2 a_g) = (1 - g^2) / 2, the doubled candidate's derivative.
+    dg = 0.5 * (1 - g * g)
+    if cifg:
+        f = gates[:, :, :hidden]
+        k = torch.cat([(c_prev - g) * f * (1 - f), (1 - f) * dg], dim=2)
+        forget = f
+    else:
+        i, f = gates[:, :, :hidden], gates[:, :, hidden : 2 * hidden]
+        k_i = g * i * (1 - i)
+        k_f = c_prev * f * (1 - f)
+        k = torch.cat([k_i, k_f, i * dg], dim=2)
+        forget = f if peephole is None else f + k_i * peephole[0] + k_f * peephole[1]
+    b = tanh_cs * o * (1 - o)
+    a = o * (1 - tanh_cs * tanh_cs)
+    if peephole is not None:
+        a = a + b * peephole[2]
+    return a, b, k, forget, c_prev
+
+
+class LSTMRecurrence(torch.autograd.Function):
+    """Recurrent part of an LSTM, peephole LSTM or CIFG LSTM layer.
+
+    ``apply(xg, h0, c0, w_hh, peephole, cifg)`` with ``xg`` of shape
+    ``(time, batch, gates * hidden)`` (input projection plus biases),
+    ``h0``/``c0`` of shape ``(batch, hidden)``, ``w_hh`` of shape ``(gates *
+    hidden, hidden)`` (candidate blocks of ``xg`` and ``w_hh`` doubled, see
+    the module docstring), ``peephole`` of shape ``(3, hidden)`` (rows i, f,
+    o) or None, and ``cifg`` a bool. Returns the hidden states ``(time,
+    batch, hidden)`` and the last cell state.
+    """
+
+    @staticmethod
+    def forward(ctx, xg, h0, c0, w_hh, peephole, cifg):
+        gates, cs, tanh_cs, hs = _lstm_forward_loop(xg, h0, c0, w_hh, peephole, cifg)
+        ctx.cifg = cifg
+        ctx.save_for_backward(gates, cs, tanh_cs, hs, h0, c0, w_hh, peephole)
+        return hs, cs[-1]
+
+    @staticmethod
+    def backward(ctx, grad_hs, grad_c_last):
+        gates, cs, tanh_cs, hs, h0, c0, w_hh, peephole = ctx.saved_tensors
+        n_steps, batch, hidden = hs.shape
+        a, b, k, forget, c_prev = _lstm_backward_factors(
+            gates, cs, tanh_cs, c0, peephole, ctx.cifg
+        )
+        n_c = k.shape[2]  # the gates before the output gate
+        n_c_gates = n_c // hidden
+        dgates = torch.empty_like(gates)
+        ds, gos, as_, bs, ks, fs = (
+            v.unbind(0) for v in (dgates, grad_hs, a, b, k, forget)
+        )
+        dh = gos[n_steps - 1]
+        dc = grad_c_last.clone(memory_format=torch.contiguous_format)
+        for t in range(n_steps - 1, -1, -1):
+            if t < n_steps - 1:
+                dh = torch.addmm(gos[t], ds[t + 1], w_hh)
+                dc.mul_(fs[t + 1])
+            dc.addcmul_(dh, as_[t])
+            d = ds[t]
+            torch.mul(
+                dc[:, None, :],
+                ks[t].view(batch, n_c_gates, hidden),
+                out=d[:, :n_c].view(batch, n_c_gates, hidden),
+            )
+            torch.mul(dh, bs[t], out=d[:, n_c:])
+        grad_h0 = dgates[0] @ w_hh
+        grad_c0 = dc * forget[0]
+        h_prev = torch.cat([h0[None], hs[:-1]])
+        grad_w_hh = dgates.reshape(n_steps * batch, -1).t() @ h_prev.reshape(
+            n_steps * batch, hidden
+        )
+        grad_peephole = None
+        if peephole is not None and ctx.needs_input_grad[4]:
+            grad_peephole = torch.stack(
+                [
+                    (dgates[:, :, :hidden] * c_prev).sum((0, 1)),
+                    (dgates[:, :, hidden : 2 * hidden] * c_prev).sum((0, 1)),
+                    (dgates[:, :, n_c:] * cs).sum((0, 1)),
+                ]
+            )
+        return dgates, grad_h0, grad_c0, grad_w_hh, grad_peephole, None
+
+
+def _gru_forward_loop(xg, h0, w_hh, b_hn):
+    n_steps, batch, _ = xg.shape
+    hidden = h0.shape[1]
+    rz = xg.new_empty(n_steps, batch, 2 * hidden)
+    ns = xg.new_empty(n_steps, batch, hidden)
+    hg = xg.new_empty(n_steps, batch, 3 * hidden)
+    hs = torch.empty_like(ns)
+    minus_one = xg.new_tensor(-1.0)
+    bias = torch.cat([b_hn.new_zeros(2 * hidden), b_hn])
+    w_t = w_hh.t()
+    x_rz = xg[:, :, : 2 * hidden].unbind(0)
+    x_n = xg[:, :, 2 * hidden :].unbind(0)
+    rzs, hgs, nss, hss = (v.unbind(0) for v in (rz, hg, ns, hs))
+    rs = rz[:, :, :hidden].unbind(0)
+    zs = rz[:, :, hidden:].unbind(0)
+    hg_rz = hg[:, :, : 2 * hidden].unbind(0)
+    hg_n = hg[:, :, 2 * hidden :].unbind(0)
+    h = h0
+    for t in range(n_steps):
+        torch.addmm(bias, h, w_t, out=hgs[t])
+        torch.add(x_rz[t], hg_rz[t], out=rzs[t]).sigmoid_()
+        n = torch.addcmul(x_n[t], rs[t], hg_n[t], out=nss[t]).sigmoid_()
+        torch.add(minus_one, n, alpha=2, out=n)  # tanh of the (halved) input
+        h = torch.lerp(n, h, zs[t], out=hss[t])
+    return rz, ns, hg[:, :, 2 * hidden :], hs
+
+
+class GRURecurrence(torch.autograd.Function):
+    """Recurrent part of a GRU layer (torch's equations).
+
+    ``apply(xg, h0, w_hh, b_hn)`` with ``xg`` of shape ``(time, batch, 3 *
+    hidden)`` (input projection plus ``b_ih`` and the r and z parts of
+    ``b_hh``), ``w_hh`` of shape ``(3 * hidden, hidden)`` and ``b_hn`` the
+    candidate part of ``b_hh``, which sits inside the reset gate's product;
+    the candidate blocks of ``xg``, ``w_hh`` and ``b_hn`` come doubled (see
+    the module docstring). Returns the hidden states ``(time, batch,
+    hidden)``.
+    """
+
+    @staticmethod
+    def forward(ctx, xg, h0, w_hh, b_hn):
+        rz, ns, hg_n, hs = _gru_forward_loop(xg, h0, w_hh, b_hn)
+        ctx.save_for_backward(rz, ns, hg_n, hs, h0, w_hh)
+        return hs
+
+    @staticmethod
+    def backward(ctx, grad_hs):
+        rz, ns, hg_n, hs, h0, w_hh = ctx.saved_tensors
+        n_steps, batch, hidden = hs.shape
+        r, z = rz[:, :, :hidden], rz[:, :, hidden:]
+        h_prev = torch.cat([h0[None], hs[:-1]])
+        # With A = xg_n + r * hg_n (doubled) and n = 2 sigmoid(A) - 1:
+        # d A = dh (1 - z) (1 - n^2) / 2, d a_z = dh (h_prev - n) z (1 - z),
+        # d a_r = d A hg_n r (1 - r); the recurrent pre-activations get the
+        # same gradients except the candidate's, which is scaled by r.
+        k_n = 0.5 * (1 - z) * (1 - ns * ns)
+        k_r = k_n * hg_n * r * (1 - r)
+        k_z = (h_prev - ns) * z * (1 - z)
+        k_h = torch.stack([k_r, k_z, k_n * r], dim=2)  # (T, B, 3, H)
+        dhs = torch.empty_like(hs)
+        dhg = hs.new_empty(n_steps, batch, 3, hidden)
+        dhs[n_steps - 1] = grad_hs[n_steps - 1]
+        dh_list, dhg_list, kh_list, z_list, go_list = (
+            v.unbind(0) for v in (dhs, dhg, k_h, z, grad_hs)
+        )
+        for t in range(n_steps - 1, -1, -1):
+            dh = dh_list[t]
+            torch.mul(dh[:, None, :], kh_list[t], out=dhg_list[t])
+            if t > 0:
+                carry = torch.addcmul(go_list[t - 1], dh, z_list[t])
+                torch.addmm(
+                    carry, dhg_list[t].view(batch, -1), w_hh, out=dh_list[t - 1]
+                )
+        dhg_flat = dhg.view(n_steps, batch, 3 * hidden)
+        grad_h0 = torch.addmm(dhs[0] * z[0], dhg_flat[0], w_hh)
+        grad_xg = torch.cat([dhg[:, :, :2], (dhs * k_n)[:, :, None]], dim=2)
+        grad_w_hh = dhg_flat.reshape(n_steps * batch, -1).t() @ h_prev.reshape(
+            n_steps * batch, hidden
+        )
+        grad_b_hn = dhg[:, :, 2].sum((0, 1))
+        return grad_xg.view(n_steps, batch, -1), grad_h0, grad_w_hh, grad_b_hn
