@@ -53,7 +53,7 @@ def _lstm_forward_loop(xg, h0, c0, w_hh, peephole, cifg):
     """Run the LSTM-family recurrence; return the activated gates and states."""
     n_steps, batch, n_gates_hidden = xg.shape
     hidden = h0.shape[1]
-    gates = torch.empty_like(xg)
+    gates = xg.clone()  # the recurrent term is added in place, step by step
     cs = xg.new_empty(n_steps, batch, hidden)
     tanh_cs = torch.empty_like(cs)
     hs = torch.empty_like(cs)
@@ -61,28 +61,33 @@ def _lstm_forward_loop(xg, h0, c0, w_hh, peephole, cifg):
     w_t = w_hh.t()
     g_start = n_gates_hidden - 2 * hidden  # candidate block, then output gate
     # Per-step views made once: indexing in the loop costs as much as the math.
-    xs, gs, css, tcs, hss = (v.unbind(0) for v in (xg, gates, cs, tanh_cs, hs))
+    gs, css, tcs, hss = (v.unbind(0) for v in (gates, cs, tanh_cs, hs))
+    i_s = gates[:, :, :hidden].unbind(0)
+    f_s = gates[:, :, : hidden if cifg else 2 * hidden][:, :, -hidden:].unbind(0)
+    g_s = gates[:, :, g_start : g_start + hidden].unbind(0)
+    o_s = gates[:, :, g_start + hidden :].unbind(0)
+    ifg_s = gates[:, :, : g_start + hidden].unbind(0)
+    if_s = gates[:, :, : 2 * hidden].unflatten(2, (2, hidden)).unbind(0)
     h, c = h0, c0
     for t in range(n_steps):
-        a = torch.addmm(xs[t], h, w_t, out=gs[t])
+        gs[t].addmm_(h, w_t)
+        g = g_s[t]
         if peephole is None:
-            a.sigmoid_()
+            gs[t].sigmoid_()
         else:  # i and f see c(t-1); the output gate waits for c(t)
-            a[:, : 2 * hidden].view(batch, 2, hidden).addcmul_(
-                c[:, None, :], peephole[:2]
-            )
-            a[:, : g_start + hidden].sigmoid_()
-        g = a[:, g_start : g_start + hidden]
+            if_s[t].addcmul_(c[:, None, :], peephole[:2])
+            ifg_s[t].sigmoid_()
         torch.add(minus_one, g, alpha=2, out=g)  # 2 sigmoid(2a) - 1 = tanh(a)
-        f = a[:, :hidden] if cifg else a[:, hidden : 2 * hidden]
         if cifg:  # c = f c + (1 - f) g = g + f (c - g)
-            c = torch.addcmul(g, f, c - g, out=css[t])
+            c = torch.addcmul(g, f_s[t], c - g, out=css[t])
         else:
-            c = torch.mul(f, c, out=css[t]).addcmul_(a[:, :hidden], g)
-        o = a[:, g_start + hidden :]
+            c = torch.mul(f_s[t], c, out=css[t]).addcmul_(i_s[t], g)
         if peephole is not None:
-            o.addcmul_(c, peephole[2]).sigmoid_()
-        h = torch.mul(o, torch.tanh(c, out=tcs[t]), out=hss[t])
+            o_s[t].addcmul_(c, peephole[2]).sigmoid_()
+        # tanh(c) = 2 sigmoid(2c) - 1, cheaper than torch's tanh on the CPU.
+        tc = torch.mul(c, 2, out=tcs[t]).sigmoid_()
+        torch.add(minus_one, tc, alpha=2, out=tc)
+        h = torch.mul(o_s[t], tc, out=hss[t])
     return gates, cs, tanh_cs, hs
 
 
@@ -92,29 +97,38 @@ def _lstm_backward_factors(gates, cs, tanh_cs, c0, peephole, cifg):
     With ``dh_t`` and ``dc_t`` the gradients reaching ``h_t`` and ``c_t``:
     ``dc_t = dc_{t+1} * F_{t+1} + dh_t * A_t``; the pre-activation gradients
     are ``dc_t * K_t`` for the gates before the output gate and ``dh_t *
-    B_t`` for the output gate; ``c0`` receives ``dc_0 * F_0``.
+    B_t`` for the output gate; ``c0`` receives ``dc_0 * F_0``. Written with
+    in-place operations into a few buffers (``s - s*s`` is the sigmoid's
+    derivative): large temporaries cost more than the arithmetic.
     """
-    hidden = cs.shape[2]
-    c_prev = torch.cat([c0[None], cs[:-1]])
+    n_steps, batch, hidden = cs.shape
+    one, half = cs.new_tensor(1.0), cs.new_tensor(0.5)
     o = gates[:, :, -hidden:]
     g = gates[:, :, -2 * hidden : -hidden]
-    # d g / d (2 a_g) = (1 - g^2) / 2, the doubled candidate's derivative.
-    dg = 0.5 * (1 - g * g)
-    if cifg:
-        f = gates[:, :, :hidden]
-        k = torch.cat([(c_prev - g) * f * (1 - f), (1 - f) * dg], dim=2)
-        forget = f
+    n_c = gates.shape[2] - hidden
+    k = cs.new_empty(n_steps, batch, n_c)
+    # Candidate: d g / d (2 a_g) = (1 - g^2) / 2, times i (or 1 - f for CIFG).
+    k_g = torch.addcmul(half, g, g, value=-0.5, out=k[:, :, -hidden:])
+    f = gates[:, :, :hidden] if cifg else gates[:, :, hidden : 2 * hidden]
+    k_f = k[:, :, :hidden] if cifg else k[:, :, hidden : 2 * hidden]
+    torch.addcmul(f, f, f, value=-1, out=k_f)  # f (1 - f)
+    if cifg:  # d c / d f = c_prev - g; d c / d g = 1 - f
+        k_g.sub_(k_g * f)
+        k_f[0].mul_(c0 - g[0])
+        k_f[1:].mul_(cs[:-1] - g[1:])
     else:
-        i, f = gates[:, :, :hidden], gates[:, :, hidden : 2 * hidden]
-        k_i = g * i * (1 - i)
-        k_f = c_prev * f * (1 - f)
-        k = torch.cat([k_i, k_f, i * dg], dim=2)
-        forget = f if peephole is None else f + k_i * peephole[0] + k_f * peephole[1]
-    b = tanh_cs * o * (1 - o)
-    a = o * (1 - tanh_cs * tanh_cs)
+        i = gates[:, :, :hidden]
+        k_g.mul_(i)
+        k_i = torch.addcmul(i, i, i, value=-1, out=k[:, :, :hidden]).mul_(g)
+        k_f[0].mul_(c0)
+        k_f[1:].mul_(cs[:-1])
+    b = torch.addcmul(o, o, o, value=-1).mul_(tanh_cs)
+    a = torch.addcmul(one, tanh_cs, tanh_cs, value=-1).mul_(o)
+    forget = f
     if peephole is not None:
-        a = a + b * peephole[2]
-    return a, b, k, forget, c_prev
+        a.addcmul_(b, peephole[2])
+        forget = f + k_i * peephole[0] + k_f * peephole[1]
+    return a, b, k, forget
 
 
 class LSTMRecurrence(torch.autograd.Function):
@@ -140,15 +154,19 @@ class LSTMRecurrence(torch.autograd.Function):
     def backward(ctx, grad_hs, grad_c_last):
         gates, cs, tanh_cs, hs, h0, c0, w_hh, peephole = ctx.saved_tensors
         n_steps, batch, hidden = hs.shape
-        a, b, k, forget, c_prev = _lstm_backward_factors(
+        a, b, k, forget = _lstm_backward_factors(
             gates, cs, tanh_cs, c0, peephole, ctx.cifg
         )
         n_c = k.shape[2]  # the gates before the output gate
-        n_c_gates = n_c // hidden
         dgates = torch.empty_like(gates)
-        ds, gos, as_, bs, ks, fs = (
-            v.unbind(0) for v in (dgates, grad_hs, a, b, k, forget)
-        )
+        ds, gos, as_, bs, fs = (v.unbind(0) for v in (dgates, grad_hs, a, b, forget))
+        # (batch, hidden) blocks: a broadcasting multiply into a strided
+        # output takes a slow path, one plain multiply per gate does not.
+        k_blocks = [k[:, :, j : j + hidden].unbind(0) for j in range(0, n_c, hidden)]
+        d_blocks = [
+            dgates[:, :, j : j + hidden].unbind(0) for j in range(0, n_c, hidden)
+        ]
+        d_out = dgates[:, :, n_c:].unbind(0)
         dh = gos[n_steps - 1]
         dc = grad_c_last.clone(memory_format=torch.contiguous_format)
         for t in range(n_steps - 1, -1, -1):
@@ -156,21 +174,19 @@ class LSTMRecurrence(torch.autograd.Function):
                 dh = torch.addmm(gos[t], ds[t + 1], w_hh)
                 dc.mul_(fs[t + 1])
             dc.addcmul_(dh, as_[t])
-            d = ds[t]
-            torch.mul(
-                dc[:, None, :],
-                ks[t].view(batch, n_c_gates, hidden),
-                out=d[:, :n_c].view(batch, n_c_gates, hidden),
-            )
-            torch.mul(dh, bs[t], out=d[:, n_c:])
+            for k_block, d_block in zip(k_blocks, d_blocks, strict=True):
+                torch.mul(dc, k_block[t], out=d_block[t])
+            torch.mul(dh, bs[t], out=d_out[t])
         grad_h0 = dgates[0] @ w_hh
         grad_c0 = dc * forget[0]
-        h_prev = torch.cat([h0[None], hs[:-1]])
-        grad_w_hh = dgates.reshape(n_steps * batch, -1).t() @ h_prev.reshape(
-            n_steps * batch, hidden
+        grad_w_hh = torch.addmm(
+            dgates[0].t() @ h0,
+            dgates[1:].reshape(-1, dgates.shape[2]).t(),
+            hs[:-1].reshape(-1, hidden),
         )
         grad_peephole = None
         if peephole is not None and ctx.needs_input_grad[4]:
+            c_prev = torch.cat([c0[None], cs[:-1]])
             grad_peephole = torch.stack(
                 [
                     (dgates[:, :, :hidden] * c_prev).sum((0, 1)),
