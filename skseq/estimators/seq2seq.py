@@ -39,7 +39,7 @@ class Seq2SeqRegressor(_RegressorBase):
 
     Parameters
     ----------
-    cell : {{"rnn", "lstm", "gru"}}, default="lstm"
+    cell : {{"rnn", "lstm", "gru", "peephole", "cifg"}}, default="lstm"
         Cell of both encoder and decoder.
     teacher_forcing : float, default=1.0
         Probability, per decoder step, of feeding the true previous value
@@ -96,6 +96,9 @@ class Seq2SeqRegressor(_RegressorBase):
         callbacks=None,
         warm_start=False,
         scale_target=True,
+        forget_bias=1.0,
+        recurrent_init="default",
+        layer_norm=False,
     ):
         self._set_init_params(locals())
 
@@ -113,6 +116,7 @@ class Seq2SeqRegressor(_RegressorBase):
             "num_layers": int(self.num_layers),
             "dropout": float(self.dropout),
             "teacher_forcing": float(self.teacher_forcing),
+            **self._cell_options(),
         }
 
     def _make_dataset(self, seqs, y_encoded) -> SequenceDataset:

@@ -54,7 +54,6 @@ GATES: dict[str, tuple[str, ...]] = {
     "cifg": ("forget", "cell", "output"),
     "gru": ("reset", "update", "new"),
 }
-ENGINE_CELLS = tuple(GATES)
 #: Position of the tanh candidate among each cell's gate blocks.
 _CANDIDATE = {"lstm": 2, "peephole": 2, "cifg": 1, "gru": 2}
 
@@ -384,3 +383,156 @@ def layer_params(layer: nn.Module, name: str, cell: str, layer_norm: bool) -> di
         if cell != "gru":
             params["ln_cell"] = (get("ln_cell_weight"), get("ln_cell_bias"))
     return params
+
+
+#: Values of ``recurrent_init``.
+RECURRENT_INITS = ("default", "orthogonal")
+_TORCH_LAYERS: dict[str, type[nn.RNNBase]] = {"rnn": nn.RNN, "lstm": nn.LSTM}
+#: Cells that run on the engine even without layer norm: the custom ones,
+#: and the GRU, which trains faster there than torch's own CPU GRU.
+_ENGINE_BY_DEFAULT = ("peephole", "cifg", "gru")
+
+
+def make_recurrent_layer(
+    cell: str,
+    input_size: int,
+    hidden_size: int,
+    num_layers: int = 1,
+    bidirectional: bool = False,
+    dropout: float = 0.0,
+    forget_bias: float | None = 1.0,
+    recurrent_init: str = "default",
+    layer_norm: bool = False,
+) -> nn.Module:
+    """Build and initialise the recurrent layer for ``cell``.
+
+    ``"rnn"`` and ``"lstm"`` (without layer norm) are torch's own layers
+    (the LSTM has oneDNN's fused kernel on the CPU); ``"peephole"``,
+    ``"cifg"``, ``"gru"`` and every layer-normalised cell are
+    :class:`EngineRNN`. All are ``batch_first``.
+
+    Parameters
+    ----------
+    cell : {"rnn", "lstm", "gru", "peephole", "cifg"}
+    input_size, hidden_size, num_layers, bidirectional, dropout
+        As for ``torch.nn.LSTM`` (dropout between stacked layers).
+    forget_bias : float or None, default=1.0
+        Initial forget-gate bias of the LSTM-family cells (both of torch's
+        bias vectors together: ``bias_ih`` gets it, ``bias_hh`` zero); None
+        keeps torch's random initialisation. Ignored by ``"rnn"`` and
+        ``"gru"``, which have no forget gate.
+    recurrent_init : {"default", "orthogonal"}, default="default"
+        ``"orthogonal"`` makes each gate's hidden-to-hidden block an
+        orthogonal matrix; ``"default"`` keeps torch's uniform
+        initialisation.
+    layer_norm : bool, default=False
+        Layer-normalised gates (gated cells only).
+    """
+    if cell not in CELLS:
+        raise ValueError(f"cell must be one of {list(CELLS)}, got {cell!r}.")
+    if recurrent_init not in RECURRENT_INITS:
+        raise ValueError(
+            f"recurrent_init must be one of {list(RECURRENT_INITS)}, got "
+            f"{recurrent_init!r}."
+        )
+    if layer_norm and cell == "rnn":
+        raise ValueError(
+            "layer_norm=True needs a gated cell (lstm, gru, peephole or cifg); "
+            "the plain 'rnn' cell has no gates to normalise."
+        )
+    common = {
+        "input_size": input_size,
+        "hidden_size": hidden_size,
+        "num_layers": num_layers,
+        "batch_first": True,
+        "bidirectional": bidirectional,
+        "dropout": dropout if num_layers > 1 else 0.0,
+    }
+    if cell in _ENGINE_BY_DEFAULT or layer_norm:
+        layer = EngineRNN(**common, cell=cell, layer_norm=layer_norm)
+    else:
+        extra = {"nonlinearity": "tanh"} if cell == "rnn" else {}
+        layer = _TORCH_LAYERS[cell](**common, **extra)
+    initialise_recurrent(layer, cell, forget_bias, recurrent_init)
+    return layer
+
+
+def _layer_names(layer: nn.Module) -> list[str]:
+    suffixes = ("", "_reverse") if layer.bidirectional else ("",)
+    return [f"l{k}{s}" for k in range(layer.num_layers) for s in suffixes]
+
+
+@torch.no_grad()
+def initialise_recurrent(
+    layer: nn.Module, cell: str, forget_bias: float | None, recurrent_init: str
+) -> None:
+    """Apply ``forget_bias`` and ``recurrent_init`` to a freshly built layer."""
+    n_gates = len(GATES.get(cell, ("h",)))
+    for name in _layer_names(layer):
+        if recurrent_init == "orthogonal":
+            for block in getattr(layer, f"weight_hh_{name}").chunk(n_gates):
+                nn.init.orthogonal_(block)
+        if forget_bias is not None and cell in ("lstm", "peephole", "cifg"):
+            forget = GATES[cell].index("forget")
+            getattr(layer, f"bias_ih_{name}").chunk(n_gates)[forget].fill_(
+                float(forget_bias)
+            )
+            getattr(layer, f"bias_hh_{name}").chunk(n_gates)[forget].zero_()
+
+
+@torch.no_grad()
+def gate_trace(layer: nn.Module, cell: str, X: torch.Tensor, layer_index: int = -1):
+    """Gate activations of one layer of a recurrent layer stack.
+
+    Parameters
+    ----------
+    layer : EngineRNN, torch.nn.LSTM or torch.nn.GRU
+        A batch-first layer stack.
+    cell : {"lstm", "peephole", "cifg", "gru"}
+        Its cell.
+    X : Tensor of shape (batch, time, features)
+        Sequences without padding.
+    layer_index : int, default=-1
+        Which stacked layer (the last by default).
+
+    Returns
+    -------
+    dict of str to Tensor of shape (batch, time, directions * hidden)
+        Each gate (see :data:`GATES`) at every step; for a bidirectional
+        layer the backward direction's units follow the forward ones, both
+        aligned with the input's time steps.
+    """
+    if cell not in GATES:
+        raise ValueError(f"The {cell!r} cell has no gates; use one of {list(GATES)}.")
+    layer_norm = bool(getattr(layer, "layer_norm", False))
+    target = range(layer.num_layers)[layer_index]
+    suffixes = ("", "_reverse") if layer.bidirectional else ("",)
+    x = X.transpose(0, 1)
+    batch, hidden = x.shape[1], layer.hidden_size
+    zeros = x.new_zeros(batch, hidden)
+    for k in range(target + 1):
+        outputs, traces = [], []
+        for suffix in suffixes:
+            seq = x.flip(0) if suffix else x
+            params = layer_params(layer, f"l{k}{suffix}", cell, layer_norm)
+            out, _, _, gates = run_steps(
+                cell, seq, zeros, zeros, params, record=k == target
+            )
+            flip = (lambda v: v.flip(0)) if suffix else (lambda v: v)
+            outputs.append(flip(out))
+            traces.append({name: flip(v) for name, v in gates.items()})
+        x = torch.cat(outputs, 2)
+    return {
+        name: torch.cat([t[name] for t in traces], 2).transpose(0, 1)
+        for name in GATES[cell]
+    }
+
+
+#: Recurrent layer for each value of ``cell`` (see :func:`make_recurrent_layer`).
+CELLS: dict[str, type[nn.Module]] = {
+    "rnn": nn.RNN,
+    "lstm": nn.LSTM,
+    "gru": EngineRNN,
+    "peephole": EngineRNN,
+    "cifg": EngineRNN,
+}

@@ -5,13 +5,14 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from .recurrent import CELLS, RecurrentNet
+from .cells import make_recurrent_layer
+from .recurrent import RecurrentNet
 
 
 class Seq2SeqNet(nn.Module):
     """Encoder-decoder network that emits a forecast horizon step by step.
 
-    The encoder (an RNN, LSTM or GRU) reads the input window; its final
+    The encoder (any of skseq's cells) reads the input window; its final
     state starts the decoder, a recurrent network of the same kind whose
     input at step ``h`` is the value of step ``h - 1`` (zero, a "go" value,
     at the first step) and whose output layer gives the value of step ``h``.
@@ -27,7 +28,7 @@ class Seq2SeqNet(nn.Module):
         Features per time step of the input window.
     horizon : int
         Steps to emit.
-    cell : {"rnn", "lstm", "gru"}, default="lstm"
+    cell : {"rnn", "lstm", "gru", "peephole", "cifg"}, default="lstm"
     hidden_size : int, default=64
     num_layers : int, default=1
         Layers of both the encoder and the decoder.
@@ -35,6 +36,8 @@ class Seq2SeqNet(nn.Module):
         Dropout between stacked layers and before the output layer.
     teacher_forcing : float, default=1.0
         Probability of feeding the true previous value while training.
+    forget_bias, recurrent_init, layer_norm
+        As for :class:`RecurrentNet`, for both the encoder and the decoder.
     """
 
     def __init__(
@@ -46,6 +49,9 @@ class Seq2SeqNet(nn.Module):
         num_layers: int = 1,
         dropout: float = 0.0,
         teacher_forcing: float = 1.0,
+        forget_bias: float | None = 1.0,
+        recurrent_init: str = "default",
+        layer_norm: bool = False,
     ) -> None:
         super().__init__()
         # The encoder is a headless RecurrentNet, so that front padding is
@@ -57,15 +63,19 @@ class Seq2SeqNet(nn.Module):
             hidden_size=hidden_size,
             num_layers=num_layers,
             dropout=dropout,
+            forget_bias=forget_bias,
+            recurrent_init=recurrent_init,
+            layer_norm=layer_norm,
         )
-        extra = {"nonlinearity": "tanh"} if cell == "rnn" else {}
-        self.decoder = CELLS[cell](
+        self.decoder = make_recurrent_layer(
+            cell,
             input_size=1,
             hidden_size=hidden_size,
             num_layers=num_layers,
-            batch_first=True,
-            dropout=dropout if num_layers > 1 else 0.0,
-            **extra,
+            dropout=dropout,
+            forget_bias=forget_bias,
+            recurrent_init=recurrent_init,
+            layer_norm=layer_norm,
         )
         self.dropout = nn.Dropout(dropout)
         self.out = nn.Linear(hidden_size, 1)
