@@ -325,8 +325,12 @@ def run_steps(cell: str, x, h0, c0, params: dict, record: bool = False):
         if ln_hh is not None:
             hg = _layer_norm(hg, ln_hh)
         if gru:
-            r, z = torch.sigmoid(xg[t, :, : 2 * hidden] + hg[:, : 2 * hidden]).chunk(2, 1)
-            n = torch.tanh(xg[t, :, 2 * hidden :] + r * (hg[:, 2 * hidden :] + b_hh[2 * hidden :]))
+            r, z = torch.sigmoid(xg[t, :, : 2 * hidden] + hg[:, : 2 * hidden]).chunk(
+                2, 1
+            )
+            n = torch.tanh(
+                xg[t, :, 2 * hidden :] + r * (hg[:, 2 * hidden :] + b_hh[2 * hidden :])
+            )
             h = (1 - z) * n + z * h
             values = (r, z, n)
         else:
