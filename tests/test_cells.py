@@ -363,6 +363,6 @@ def test_gate_activations_need_gates_and_a_valid_layer():
     with pytest.raises(ValueError, match="has no gates"):
         RNNRegressor(**FAST).fit(X, y).gate_activations(X)
     reg = RecurrentRegressor("gru", bidirectional=True, **FAST).fit(X, y)
-    assert reg.gate_activations(X)["update"].shape == (16, 5, 12)
+    assert reg.gate_activations(X)["update"].shape == (16, 6, 12)
     with pytest.raises(ValueError, match="out of range"):
         reg.gate_activations(X, layer=1)
