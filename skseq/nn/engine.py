@@ -247,15 +247,20 @@ class GRURecurrence(torch.autograd.Function):
         rz, ns, hg_n, hs, h0, w_hh = ctx.saved_tensors
         n_steps, batch, hidden = hs.shape
         r, z = rz[:, :, :hidden], rz[:, :, hidden:]
-        h_prev = torch.cat([h0[None], hs[:-1]])
         # With A = xg_n + r * hg_n (doubled) and n = 2 sigmoid(A) - 1:
         # d A = dh (1 - z) (1 - n^2) / 2, d a_z = dh (h_prev - n) z (1 - z),
         # d a_r = d A hg_n r (1 - r); the recurrent pre-activations get the
-        # same gradients except the candidate's, which is scaled by r.
-        k_n = 0.5 * (1 - z) * (1 - ns * ns)
-        k_r = k_n * hg_n * r * (1 - r)
-        k_z = (h_prev - ns) * z * (1 - z)
-        k_h = torch.stack([k_r, k_z, k_n * r], dim=2)  # (T, B, 3, H)
+        # same gradients except the candidate's, which is scaled by r. The
+        # factors are written in place into one buffer (``s - s*s`` is the
+        # sigmoid's derivative): large temporaries cost more than the math.
+        k_n = torch.addcmul(ns.new_tensor(0.5), ns, ns, value=-0.5)
+        k_n.addcmul_(k_n, z, value=-1)
+        k_h = hs.new_empty(n_steps, batch, 3, hidden)
+        torch.addcmul(r, r, r, value=-1, out=k_h[:, :, 0]).mul_(hg_n).mul_(k_n)
+        k_z = torch.addcmul(z, z, z, value=-1, out=k_h[:, :, 1])
+        k_z[0].mul_(h0 - ns[0])
+        k_z[1:].mul_(hs[:-1] - ns[1:])
+        torch.mul(k_n, r, out=k_h[:, :, 2])
         dhs = torch.empty_like(hs)
         dhg = hs.new_empty(n_steps, batch, 3, hidden)
         dhs[n_steps - 1] = grad_hs[n_steps - 1]
@@ -272,9 +277,13 @@ class GRURecurrence(torch.autograd.Function):
                 )
         dhg_flat = dhg.view(n_steps, batch, 3 * hidden)
         grad_h0 = torch.addmm(dhs[0] * z[0], dhg_flat[0], w_hh)
-        grad_xg = torch.cat([dhg[:, :, :2], (dhs * k_n)[:, :, None]], dim=2)
-        grad_w_hh = dhg_flat.reshape(n_steps * batch, -1).t() @ h_prev.reshape(
-            n_steps * batch, hidden
+        grad_w_hh = torch.addmm(
+            dhg_flat[0].t() @ h0,
+            dhg_flat[1:].reshape(-1, 3 * hidden).t(),
+            hs[:-1].reshape(-1, hidden),
         )
         grad_b_hn = dhg[:, :, 2].sum((0, 1))
+        # The input pre-activations: as the recurrent ones but the candidate's.
+        grad_xg = dhg
+        torch.mul(dhs, k_n, out=grad_xg[:, :, 2])
         return grad_xg.view(n_steps, batch, -1), grad_h0, grad_w_hh, grad_b_hn
