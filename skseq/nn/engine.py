@@ -67,7 +67,7 @@ def _lstm_forward_loop(xg, h0, c0, w_hh, peephole, cifg):
     g_s = gates[:, :, g_start : g_start + hidden].unbind(0)
     o_s = gates[:, :, g_start + hidden :].unbind(0)
     ifg_s = gates[:, :, : g_start + hidden].unbind(0)
-    if_s = gates[:, :, : 2 * hidden].unflatten(2, (2, hidden)).unbind(0)
+    p_i, p_f, p_o = (None, None, None) if peephole is None else peephole.unbind(0)
     h, c = h0, c0
     for t in range(n_steps):
         gs[t].addmm_(h, w_t)
@@ -75,7 +75,8 @@ def _lstm_forward_loop(xg, h0, c0, w_hh, peephole, cifg):
         if peephole is None:
             gs[t].sigmoid_()
         else:  # i and f see c(t-1); the output gate waits for c(t)
-            if_s[t].addcmul_(c[:, None, :], peephole[:2])
+            i_s[t].addcmul_(c, p_i)
+            f_s[t].addcmul_(c, p_f)
             ifg_s[t].sigmoid_()
         torch.add(minus_one, g, alpha=2, out=g)  # 2 sigmoid(2a) - 1 = tanh(a)
         if cifg:  # c = f c + (1 - f) g = g + f (c - g)
@@ -83,7 +84,7 @@ def _lstm_forward_loop(xg, h0, c0, w_hh, peephole, cifg):
         else:
             c = torch.mul(f_s[t], c, out=css[t]).addcmul_(i_s[t], g)
         if peephole is not None:
-            o_s[t].addcmul_(c, peephole[2]).sigmoid_()
+            o_s[t].addcmul_(c, p_o).sigmoid_()
         # tanh(c) = 2 sigmoid(2c) - 1, cheaper than torch's tanh on the CPU.
         tc = torch.mul(c, 2, out=tcs[t]).sigmoid_()
         torch.add(minus_one, tc, alpha=2, out=tc)
