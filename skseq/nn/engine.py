@@ -11,7 +11,7 @@ without recording (a handful of fused operations per step, written into
 preallocated buffers) and the backward loop is written out by hand. Every
 factor of the backward pass that does not depend on the gradient flowing
 back through time is computed for all steps at once before the loop, so the
-loop itself is only three to six operations per step; the weight gradients
+loop itself is only a few small operations per step; the weight gradients
 are one matmul each after it.
 
 All tensors are time-major: ``(time, batch, ...)``.
@@ -44,9 +44,6 @@ h_{t-1}``):
 from __future__ import annotations
 
 import torch
-
-#: Cell families of the LSTM engine and their number of gates.
-LSTM_KINDS: dict[str, int] = {"lstm": 4, "peephole": 4, "cifg": 3}
 
 
 def _lstm_forward_loop(xg, h0, c0, w_hh, peephole, cifg):
