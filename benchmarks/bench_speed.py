@@ -46,7 +46,9 @@ the same cells through :class:`skseq.RecurrentRegressor` (``cell="lstm"``
 is torch's fused LSTM there, ``"gru"``/``"peephole"``/``"cifg"`` the
 engine). Same hidden size, lookback and batch as above, on the first
 ``--variant-windows`` training windows for one epoch, interleaved
-repetitions in rotating order, median of per-repetition ratios.
+repetitions in rotating order, median of per-repetition ratios of the
+process's CPU time (less disturbed than wall time when other processes
+compete for the cores; run with ``--threads 1``).
 
 Run::
 
@@ -288,14 +290,16 @@ def variants(data: dict, cfg: argparse.Namespace) -> None:
         fn()
     times = defaultdict(list)
     names = list(contestants)
+    # CPU time of this process: on a loaded machine, waiting for a core
+    # inflates wall time at random; the CPU time of the work disturbs less.
     for rep in range(cfg.repeat):
         order = names[rep % len(names) :] + names[: rep % len(names)]
         for name in order:
-            start = time.perf_counter()
+            start = time.process_time()
             contestants[name]()
-            times[name].append(time.perf_counter() - start)
+            times[name].append(time.process_time() - start)
     print(
-        f"{'contestant':26} {'fit (s)':>8} {'windows/s':>10} {'vs torch LSTM [min-max]':>26}"
+        f"{'contestant':26} {'CPU (s)':>8} {'windows/s':>10} {'vs torch LSTM [min-max]':>26}"
     )
     for name in names:
         base = times[bases[name.split(":")[0]]]
@@ -303,9 +307,9 @@ def variants(data: dict, cfg: argparse.Namespace) -> None:
         med = statistics.median(times[name])
         print(f"{name:26} {med:8.2f} {n / med:10.0f} {fmt_ratio(ratios):>26}")
     print(
-        "(speed vs torch LSTM: torch LSTM time / this time in the same "
-        "repetition, median; the loop rows compare layers in the hand-written "
-        "loop, the skseq rows compare RecurrentRegressor fits)"
+        "(CPU time of the process per fit; speed vs torch LSTM: torch LSTM "
+        "time / this time in the same repetition, median; the loop rows compare "
+        "layers in the hand-written loop, the skseq rows RecurrentRegressor fits)"
     )
 
 
@@ -658,7 +662,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument(
         "--variants-only", action="store_true", help="run only the cell variants"
     )
-    p.add_argument("--variant-windows", type=int, default=4096)
+    p.add_argument("--variant-windows", type=int, default=2048)
     cfg = p.parse_args(argv)
     if cfg.quick:
         cfg.n, cfg.lookback, cfg.hidden = 3_000, 32, 32
