@@ -40,7 +40,7 @@ What it shows
 
 Run::
 
-    python examples/vanishing_gradient.py                  # about a minute
+    python examples/vanishing_gradient.py                  # several minutes
     python examples/vanishing_gradient.py --quick          # a few seconds
     python examples/vanishing_gradient.py --out my-folder  # where the PNG goes
 
