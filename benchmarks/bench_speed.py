@@ -38,9 +38,22 @@ work was done), then the single-window predict latency and the time to
 predict 4,000 windows (plain module: one batch under ``torch.inference_mode``;
 skseq: ``predict``, batches of 1,024; skorch: ``predict``, batches of 64).
 
+Cell variants (``--variants``, on by default): one recurrent layer of each
+kind trained in the hand-written loop above, side by side, relative to
+torch's fused LSTM: torch's LSTM and GRU, skseq's engine for the GRU, the
+LSTM, the peephole and the CIFG LSTM (and the layer-normalised LSTM), then
+the same cells through :class:`skseq.RecurrentRegressor` (``cell="lstm"``
+is torch's fused LSTM there, ``"gru"``/``"peephole"``/``"cifg"`` the
+engine). Same hidden size, lookback and batch as above, on the first
+``--variant-windows`` training windows for one epoch, interleaved
+repetitions in rotating order, median of per-repetition ratios of the
+process's CPU time (less disturbed than wall time when other processes
+compete for the cores; run with ``--threads 1``).
+
 Run::
 
     python benchmarks/bench_speed.py                 # the full setting (~3 min)
+    python benchmarks/bench_speed.py --variants-only --repeat 5   # cell ratios
     python benchmarks/bench_speed.py --quick         # small setting (~10 s)
     python benchmarks/bench_speed.py --threads 1     # on a busy machine
     python benchmarks/bench_speed.py --cells lstm --repeat 5
@@ -76,7 +89,14 @@ from torch import nn
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import skseq  # noqa: E402
-from skseq import GRURegressor, LSTMRegressor, RNNRegressor, make_supervised  # noqa: E402
+from skseq import (  # noqa: E402
+    GRURegressor,
+    LSTMRegressor,
+    RecurrentRegressor,
+    RNNRegressor,
+    make_supervised,
+)
+from skseq.nn import EngineRNN  # noqa: E402
 
 CELLS = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
 ESTIMATORS = {"rnn": RNNRegressor, "lstm": LSTMRegressor, "gru": GRURegressor}
@@ -118,11 +138,16 @@ def make_data(n_points: int, lookback: int, n_predict: int) -> dict:
 
 # -- the contestants -----------------------------------------------------------
 class PlainNet(nn.Module):
-    """One recurrent layer and a linear head on the last hidden state."""
+    """One recurrent layer and a linear head on the last hidden state.
+
+    ``cell`` names a torch layer (``CELLS``) or, for the variants section, a
+    layer from ``VARIANT_LAYERS``.
+    """
 
     def __init__(self, cell: str = "lstm", n_features: int = 1, hidden_size: int = 64):
         super().__init__()
-        self.rnn = CELLS[cell](n_features, hidden_size, batch_first=True)
+        make = CELLS.get(cell) or VARIANT_LAYERS[cell]
+        self.rnn = make(n_features, hidden_size, batch_first=True)
         self.head = nn.Linear(hidden_size, 1)
 
     def forward(self, X: torch.Tensor) -> torch.Tensor:
@@ -200,6 +225,92 @@ def fit_skorch(data: dict, cell: str, cfg: argparse.Namespace, n=None):
 
 
 FITS = {"torch loop": fit_torch_loop, "skseq": fit_skseq, "skorch": fit_skorch}
+
+
+# -- cell variants -------------------------------------------------------------
+def _engine(cell: str, **options):
+    def make(n_features: int, hidden_size: int, batch_first: bool = True):
+        return EngineRNN(
+            n_features, hidden_size, batch_first=batch_first, cell=cell, **options
+        )
+
+    return make
+
+
+#: Layers of the variants section, trained in the hand-written loop.
+VARIANT_LAYERS = {
+    "torch LSTM": nn.LSTM,
+    "torch GRU": nn.GRU,
+    "engine GRU": _engine("gru"),
+    "engine LSTM": _engine("lstm"),
+    "engine peephole": _engine("peephole"),
+    "engine CIFG": _engine("cifg"),
+    "engine LSTM+LN": _engine("lstm", layer_norm=True),
+}
+#: Cells of the variants section trained through skseq's estimator.
+VARIANT_ESTIMATOR_CELLS = ("lstm", "gru", "peephole", "cifg")
+
+
+def fit_variant_estimator(data: dict, cell: str, cfg: argparse.Namespace):
+    n = cfg.variant_windows
+    est = RecurrentRegressor(
+        cell,
+        hidden_size=cfg.hidden,
+        batch_size=cfg.batch,
+        max_epochs=1,
+        lr=cfg.lr,
+        clip_grad_norm=cfg.clip,
+        random_state=cfg.seed,
+    )
+    return est.fit(data["X_train_view"][:n], data["y_train"][:n])
+
+
+def variants(data: dict, cfg: argparse.Namespace) -> None:
+    """Training speed of every cell relative to torch's fused LSTM."""
+    n = min(cfg.variant_windows, len(data["X_tensor"]))
+    contestants = {
+        **{
+            f"loop: {name}": (lambda name=name: fit_torch_loop(data, name, cfg, n=n))
+            for name in VARIANT_LAYERS
+        },
+        **{
+            f"skseq: cell={cell!r}": (
+                lambda cell=cell: fit_variant_estimator(data, cell, cfg)
+            )
+            for cell in VARIANT_ESTIMATOR_CELLS
+        },
+    }
+    bases = {"loop": "loop: torch LSTM", "skseq": "skseq: cell='lstm'"}
+    print(
+        f"\nCell variants: training speed relative to torch's fused LSTM "
+        f"({n} windows x 1 epoch, hidden {cfg.hidden}, lookback {cfg.lookback}, "
+        f"batch {cfg.batch}; {cfg.repeat} interleaved repetitions)"
+    )
+    for fn in contestants.values():  # warm-up
+        fn()
+    times = defaultdict(list)
+    names = list(contestants)
+    # CPU time of this process: on a loaded machine, waiting for a core
+    # inflates wall time at random; the CPU time of the work disturbs less.
+    for rep in range(cfg.repeat):
+        order = names[rep % len(names) :] + names[: rep % len(names)]
+        for name in order:
+            start = time.process_time()
+            contestants[name]()
+            times[name].append(time.process_time() - start)
+    print(
+        f"{'contestant':26} {'CPU (s)':>8} {'windows/s':>10} {'vs torch LSTM [min-max]':>26}"
+    )
+    for name in names:
+        base = times[bases[name.split(":")[0]]]
+        ratios = [b / t for b, t in zip(base, times[name], strict=True)]
+        med = statistics.median(times[name])
+        print(f"{name:26} {med:8.2f} {n / med:10.0f} {fmt_ratio(ratios):>26}")
+    print(
+        "(CPU time of the process per fit; speed vs torch LSTM: torch LSTM "
+        "time / this time in the same repetition, median; the loop rows compare "
+        "layers in the hand-written loop, the skseq rows RecurrentRegressor fits)"
+    )
 
 
 def setup_share(model, seconds: float) -> float:
@@ -545,12 +656,20 @@ def parse_args(argv=None) -> argparse.Namespace:
         "--no-overhead", action="store_true", help="skip the per-batch breakdown"
     )
     p.add_argument("--profile", metavar="CELL", choices=sorted(CELLS), default=None)
+    p.add_argument(
+        "--no-variants", action="store_true", help="skip the cell-variants section"
+    )
+    p.add_argument(
+        "--variants-only", action="store_true", help="run only the cell variants"
+    )
+    p.add_argument("--variant-windows", type=int, default=2048)
     cfg = p.parse_args(argv)
     if cfg.quick:
         cfg.n, cfg.lookback, cfg.hidden = 3_000, 32, 32
         cfg.epochs, cfg.n_predict, cfg.repeat = 1, 1_000, 2
         cfg.warmup_windows, cfg.single_calls, cfg.rounds = 256, 20, 3
         cfg.overhead_repeat = 3
+        cfg.variant_windows = 512
     return cfg
 
 
@@ -578,7 +697,12 @@ def main(argv=None) -> None:
     if cfg.profile:
         profile(data, cfg.profile, cfg)
         return
+    if cfg.variants_only:
+        variants(data, cfg)
+        return
     warm_up(data, cells, cfg)
+    if not cfg.no_variants:
+        variants(data, cfg)
     if not cfg.no_overhead:
         overhead(data, cfg)
     compare(data, cells, cfg)

@@ -19,8 +19,9 @@ from skorch import NeuralNet
 from skorch.callbacks import EarlyStopping, GradientNormClipping
 
 from ..base import SequenceEstimatorMixin
-from ..nn import CELLS, RecurrentNet
-from ..utils.validation import check_sequences
+from ..nn import CELLS, GATES, RecurrentNet, gate_trace
+from ..nn.cells import RECURRENT_INITS
+from ..utils.validation import check_n_features, check_sequences
 from ._data import BatchLoader, ChronologicalSplit, SequenceDataset
 from ._net import SequenceNet, StopOnNonFiniteLoss
 
@@ -99,6 +100,9 @@ class RecurrentEstimatorMixin:
         "callbacks": [list, tuple, None],
         "warm_start": ["boolean"],
         "scale_target": ["boolean"],
+        "forget_bias": [Interval(Real, None, None, closed="neither"), None],
+        "recurrent_init": [StrOptions(set(RECURRENT_INITS))],
+        "layer_norm": ["boolean"],
     }
 
     def _check_params(self) -> None:
@@ -163,6 +167,15 @@ class RecurrentEstimatorMixin:
             "num_layers": int(self.num_layers),
             "bidirectional": bool(self.bidirectional),
             "dropout": float(self.dropout),
+            **self._cell_options(),
+        }
+
+    def _cell_options(self) -> dict:
+        """``forget_bias``, ``recurrent_init``, ``layer_norm`` as plain values."""
+        return {
+            "forget_bias": None if self.forget_bias is None else float(self.forget_bias),
+            "recurrent_init": str(self.recurrent_init),
+            "layer_norm": bool(self.layer_norm),
         }
 
     def _make_dataset(self, seqs, y_encoded) -> SequenceDataset:
@@ -323,6 +336,62 @@ class RecurrentEstimatorMixin:
                 out[start:stop] = result.float().cpu().numpy()
         return out
 
+    def gate_activations(self, X, layer: int = -1) -> dict[str, np.ndarray]:
+        """Gate activations of the fitted network at every time step.
+
+        Available for the gated cells (``"lstm"``, ``"gru"``, ``"peephole"``,
+        ``"cifg"``); for :class:`Seq2SeqRegressor`, the encoder's gates.
+
+        Parameters
+        ----------
+        X : array-like, same layouts as in ``fit``
+            Sequences to read.
+        layer : int, default=-1
+            Which stacked layer (the last by default).
+
+        Returns
+        -------
+        dict of str to ndarray of shape (n_samples, n_timesteps, n_units)
+            One array per gate, ``n_units`` = ``hidden_size`` (twice that
+            when ``bidirectional``: the backward direction's units follow).
+            LSTM family: ``"input"`` (CIFG: none, it is ``1 - forget``),
+            ``"forget"``, ``"cell"`` (the candidate, in [-1, 1]) and
+            ``"output"``; GRU: ``"reset"``, ``"update"`` and ``"new"`` (the
+            candidate). Front-padding steps are NaN.
+        """
+        check_is_fitted(self, "net_")
+        if self._cell not in GATES:
+            raise ValueError(
+                f"gate_activations needs a gated cell ({', '.join(GATES)}); this "
+                f"estimator uses cell={self._cell!r}, which has no gates."
+            )
+        seqs = check_sequences(X, estimator=self)
+        check_n_features(seqs, self.n_features_in_, self)
+        module = self.net_.module_
+        rnn = getattr(module, "encoder", module).rnn
+        n_layers = rnn.num_layers
+        if not -n_layers <= int(layer) < n_layers:
+            raise ValueError(
+                f"layer={layer} is out of range for a network of {n_layers} "
+                f"layer(s); use 0..{n_layers - 1} or -1 for the last."
+            )
+        width = rnn.hidden_size * (2 if rnn.bidirectional else 1)
+        shape = (seqs.n_samples, seqs.X.shape[1], width)
+        out = {name: np.full(shape, np.nan) for name in GATES[self._cell]}
+        device = next(module.parameters()).device
+        n_steps = seqs.X.shape[1]
+        for length in np.unique(seqs.lengths):
+            rows = np.flatnonzero(seqs.lengths == length)
+            for start in range(0, len(rows), PREDICT_BATCH_SIZE):
+                part = rows[start : start + PREDICT_BATCH_SIZE]
+                block = np.asarray(seqs.X[part, n_steps - length :], dtype=np.float32)
+                gates = gate_trace(
+                    rnn, self._cell, torch.from_numpy(block).to(device), int(layer)
+                )
+                for name, value in gates.items():
+                    out[name][part, n_steps - length :] = value.cpu().numpy()
+        return out
+
     @property
     def history_(self):
         """The skorch training history (per-epoch losses, durations)."""
@@ -384,6 +453,20 @@ default="adam"
         ``num_layers``, ``bidirectional``), of the number of features per
         time step or of outputs raises ``ValueError``: set
         ``warm_start=False`` to train a new network.
+    forget_bias : float or None, default=1.0
+        Initial forget-gate bias of the LSTM-family cells (``"lstm"``,
+        ``"peephole"``, ``"cifg"``; torch's own LSTM included), as
+        recommended by Jozefowicz et al. (2015): the cell starts by
+        remembering. None keeps torch's random initialisation. No effect on
+        ``"rnn"`` and ``"gru"``, which have no forget gate.
+    recurrent_init : {"default", "orthogonal"}, default="default"
+        Initialisation of the hidden-to-hidden weights: torch's uniform
+        default, or an orthogonal matrix per gate block.
+    layer_norm : bool, default=False
+        Layer-normalise the gate pre-activations (input and recurrent
+        projections separately) and, for the LSTM family, the cell state
+        before its tanh (Ba et al., 2016). Gated cells only; slower, as the
+        time loop then runs through autograd.
 """
 
 ATTRIBUTES_DOC = """

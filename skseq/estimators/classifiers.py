@@ -108,8 +108,9 @@ class RecurrentClassifier(_ClassifierBase):
 
     Parameters
     ----------
-    cell : {{"rnn", "lstm", "gru"}}, default="lstm"
-        The recurrent cell; searchable with ``GridSearchCV``.
+    cell : {{"rnn", "lstm", "gru", "peephole", "cifg"}}, default="lstm"
+        The recurrent cell (see :class:`RecurrentRegressor`); searchable
+        with ``GridSearchCV``.
 {PARAMETERS_DOC}
     Attributes
     ----------
@@ -151,6 +152,9 @@ class RecurrentClassifier(_ClassifierBase):
         verbose=0,
         callbacks=None,
         warm_start=False,
+        forget_bias=1.0,
+        recurrent_init="default",
+        layer_norm=False,
     ):
         self._set_init_params(locals())
 
@@ -177,6 +181,9 @@ class _FixedCellClassifier(_ClassifierBase):
         verbose=0,
         callbacks=None,
         warm_start=False,
+        forget_bias=1.0,
+        recurrent_init="default",
+        layer_norm=False,
     ):
         self._set_init_params(locals())
 

@@ -140,9 +140,11 @@ class RecurrentRegressor(_RegressorBase):
 
     Parameters
     ----------
-    cell : {{"rnn", "lstm", "gru"}}, default="lstm"
-        The recurrent cell: plain tanh RNN, LSTM or GRU; searchable with
-        ``GridSearchCV``.
+    cell : {{"rnn", "lstm", "gru", "peephole", "cifg"}}, default="lstm"
+        The recurrent cell: plain tanh RNN, LSTM, GRU, LSTM with peephole
+        connections (the gates also see the cell state) or CIFG LSTM
+        (coupled input-forget gate: input gate = 1 - forget gate);
+        searchable with ``GridSearchCV``.
 {PARAMETERS_DOC}
     scale_target : bool, default=True
         Standardise ``y`` (per column) for training and undo it in
@@ -194,6 +196,9 @@ class RecurrentRegressor(_RegressorBase):
         scale_target=True,
         loss="squared_error",
         quantiles=(0.1, 0.5, 0.9),
+        forget_bias=1.0,
+        recurrent_init="default",
+        layer_norm=False,
     ):
         self._set_init_params(locals())
 
@@ -223,6 +228,9 @@ class _FixedCellRegressor(_RegressorBase):
         scale_target=True,
         loss="squared_error",
         quantiles=(0.1, 0.5, 0.9),
+        forget_bias=1.0,
+        recurrent_init="default",
+        layer_norm=False,
     ):
         self._set_init_params(locals())
 

@@ -44,7 +44,7 @@ class Seq2SeqRegressor(_RegressorBase):
 
     Parameters
     ----------
-    cell : {{"rnn", "lstm", "gru"}}, default="lstm"
+    cell : {{"rnn", "lstm", "gru", "peephole", "cifg"}}, default="lstm"
         Cell of both encoder and decoder.
     teacher_forcing : float, default=1.0
         Probability, per decoder step, of feeding the true previous value
@@ -105,6 +105,9 @@ class Seq2SeqRegressor(_RegressorBase):
         scale_target=True,
         loss="squared_error",
         quantiles=(0.1, 0.5, 0.9),
+        forget_bias=1.0,
+        recurrent_init="default",
+        layer_norm=False,
     ):
         self._set_init_params(locals())
 
@@ -127,6 +130,7 @@ class Seq2SeqRegressor(_RegressorBase):
             "num_layers": int(self.num_layers),
             "dropout": float(self.dropout),
             "teacher_forcing": float(self.teacher_forcing),
+            **self._cell_options(),
         }
 
     def _make_dataset(self, seqs, y_encoded) -> SequenceDataset:

@@ -1,4 +1,4 @@
-"""Recurrent sequence-to-vector network: RNN, LSTM or GRU plus a linear head."""
+"""Recurrent sequence-to-vector network: a recurrent layer stack plus a linear head."""
 
 from __future__ import annotations
 
@@ -6,14 +6,12 @@ import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence
 
+from .cells import CELLS, make_recurrent_layer  # noqa: F401 (CELLS re-exported)
 from .distributions import make_head
 
 # Above this many distinct sequence lengths in a batch, pack the batch
 # instead of running the fused kernel once per length.
 MAX_LENGTH_GROUPS = 8
-
-#: Recurrent layer for each value of ``cell``.
-CELLS: dict[str, type[nn.RNNBase]] = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
 
 
 def front_to_back_padding(X: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
@@ -40,7 +38,7 @@ def front_to_back_padding(X: torch.Tensor, lengths: torch.Tensor) -> torch.Tenso
 
 
 class RecurrentNet(nn.Module):
-    """Stacked (bi)directional RNN, LSTM or GRU with a linear head.
+    """Stacked (bi)directional recurrent layers with a linear head.
 
     The network reads a batch of sequences and maps the last hidden state of
     the top layer (both directions' states, concatenated, when
@@ -55,10 +53,12 @@ class RecurrentNet(nn.Module):
     n_outputs : int or None
         Size of the output vector; None builds the network without a head
         (an encoder for :class:`Seq2SeqNet`).
-    cell : {"rnn", "lstm", "gru"}, default="lstm"
+    cell : {"rnn", "lstm", "gru", "peephole", "cifg"}, default="lstm"
         ``"rnn"`` is the plain Elman network with tanh; ``"lstm"`` has input,
         forget and output gates and a cell state; ``"gru"`` has update and
-        reset gates.
+        reset gates; ``"peephole"`` is an LSTM whose gates also see the cell
+        state; ``"cifg"`` an LSTM whose input gate is one minus the forget
+        gate (see :mod:`skseq.nn.cells`).
     hidden_size : int, default=64
         Hidden units per layer and direction.
     num_layers : int, default=1
@@ -75,6 +75,13 @@ class RecurrentNet(nn.Module):
         Outputs per target of a distribution head.
     quantiles : tuple of float, optional
         Levels of a quantile head (they set its initial spread).
+    forget_bias : float or None, default=1.0
+        Initial forget-gate bias of the LSTM-family cells; None keeps
+        torch's random initialisation.
+    recurrent_init : {"default", "orthogonal"}, default="default"
+        Initialisation of the hidden-to-hidden weights.
+    layer_norm : bool, default=False
+        Layer-normalised gates (gated cells only).
 
     Notes
     -----
@@ -97,20 +104,22 @@ class RecurrentNet(nn.Module):
         distribution: str | None = None,
         n_params: int = 1,
         quantiles: tuple[float, ...] | None = None,
+        forget_bias: float | None = 1.0,
+        recurrent_init: str = "default",
+        layer_norm: bool = False,
     ) -> None:
         super().__init__()
-        if cell not in CELLS:
-            raise ValueError(f"cell must be one of {sorted(CELLS)}, got {cell!r}.")
-        extra = {"nonlinearity": "tanh"} if cell == "rnn" else {}
         self.cell = cell
-        self.rnn = CELLS[cell](
+        self.rnn = make_recurrent_layer(
+            cell,
             input_size=n_features,
             hidden_size=hidden_size,
             num_layers=num_layers,
-            batch_first=True,
             bidirectional=bidirectional,
-            dropout=dropout if num_layers > 1 else 0.0,
-            **extra,
+            dropout=dropout,
+            forget_bias=forget_bias,
+            recurrent_init=recurrent_init,
+            layer_norm=layer_norm,
         )
         self.n_directions = 2 if bidirectional else 1
         self.dropout = nn.Dropout(dropout)

@@ -5,14 +5,15 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from .cells import make_recurrent_layer
 from .distributions import make_head
-from .recurrent import CELLS, RecurrentNet
+from .recurrent import RecurrentNet
 
 
 class Seq2SeqNet(nn.Module):
     """Encoder-decoder network that emits a forecast horizon step by step.
 
-    The encoder (an RNN, LSTM or GRU) reads the input window; its final
+    The encoder (any of skseq's cells) reads the input window; its final
     state starts the decoder, a recurrent network of the same kind whose
     input at step ``h`` is the value of step ``h - 1`` (zero, a "go" value,
     at the first step) and whose output layer gives the value of step ``h``.
@@ -28,7 +29,7 @@ class Seq2SeqNet(nn.Module):
         Features per time step of the input window.
     horizon : int
         Steps to emit.
-    cell : {"rnn", "lstm", "gru"}, default="lstm"
+    cell : {"rnn", "lstm", "gru", "peephole", "cifg"}, default="lstm"
     hidden_size : int, default=64
     num_layers : int, default=1
         Layers of both the encoder and the decoder.
@@ -47,6 +48,8 @@ class Seq2SeqNet(nn.Module):
         Levels of a quantile head (they set its initial spread).
     point_index : int, default=0
         Which of a step's outputs is its point forecast.
+    forget_bias, recurrent_init, layer_norm
+        As for :class:`RecurrentNet`, for both the encoder and the decoder.
     """
 
     def __init__(
@@ -62,6 +65,9 @@ class Seq2SeqNet(nn.Module):
         n_params: int = 1,
         quantiles: tuple[float, ...] | None = None,
         point_index: int = 0,
+        forget_bias: float | None = 1.0,
+        recurrent_init: str = "default",
+        layer_norm: bool = False,
     ) -> None:
         super().__init__()
         # The encoder is a headless RecurrentNet, so that front padding is
@@ -73,15 +79,19 @@ class Seq2SeqNet(nn.Module):
             hidden_size=hidden_size,
             num_layers=num_layers,
             dropout=dropout,
+            forget_bias=forget_bias,
+            recurrent_init=recurrent_init,
+            layer_norm=layer_norm,
         )
-        extra = {"nonlinearity": "tanh"} if cell == "rnn" else {}
-        self.decoder = CELLS[cell](
+        self.decoder = make_recurrent_layer(
+            cell,
             input_size=1,
             hidden_size=hidden_size,
             num_layers=num_layers,
-            batch_first=True,
-            dropout=dropout if num_layers > 1 else 0.0,
-            **extra,
+            dropout=dropout,
+            forget_bias=forget_bias,
+            recurrent_init=recurrent_init,
+            layer_norm=layer_norm,
         )
         self.dropout = nn.Dropout(dropout)
         self.out = make_head(hidden_size, 1, distribution, n_params, quantiles)
