@@ -19,6 +19,7 @@ from skorch import NeuralNet
 from skorch.callbacks import EarlyStopping, GradientNormClipping
 
 from ..nn import CELLS, RecurrentNet
+from ..utils.threads import TORCH_THREADS_CONSTRAINT, limit_torch_threads
 from ..utils.validation import check_n_features, check_sequences
 from ._data import BatchLoader, ChronologicalSplit, SequenceDataset
 
@@ -97,6 +98,7 @@ class RecurrentEstimatorMixin:
         "callbacks": [list, tuple, None],
         "warm_start": ["boolean"],
         "scale_target": ["boolean"],
+        "torch_threads": TORCH_THREADS_CONSTRAINT,
     }
 
     def _check_params(self) -> None:
@@ -188,6 +190,7 @@ class RecurrentEstimatorMixin:
         )
 
     # -- fit ----------------------------------------------------------------
+    @limit_torch_threads
     def _fit(self, X, y):
         self._check_params()
         seqs = check_sequences(X, estimator=self)
@@ -218,6 +221,7 @@ class RecurrentEstimatorMixin:
         return self
 
     # -- predict ------------------------------------------------------------
+    @limit_torch_threads
     def _forward(self, X) -> np.ndarray:
         """Network outputs for X as float64, shape (n_samples, n_outputs)."""
         check_is_fitted(self, "net_")
@@ -289,6 +293,13 @@ default="adam"
     warm_start : bool, default=False
         Continue training the fitted network in the next ``fit`` instead of
         starting from a freshly initialised one.
+    torch_threads : int or None, default=None
+        Torch intra-op threads during ``fit`` and ``predict``; the previous
+        count is restored afterwards. None never oversubscribes the cores:
+        1 inside a Dask worker or a worker thread, ``cores // n_jobs`` inside
+        a joblib process worker (e.g. ``GridSearchCV(n_jobs=...)``), else the
+        available cores, and never more than ``torch.get_num_threads()``.
+        Small networks on a busy machine are often fastest with 1.
 """
 
 ATTRIBUTES_DOC = """

@@ -146,6 +146,7 @@ class RecurrentClassifier(_ClassifierBase):
         verbose=0,
         callbacks=None,
         warm_start=False,
+        torch_threads=None,
     ):
         self._set_init_params(locals())
 
@@ -172,6 +173,7 @@ class _FixedCellClassifier(_ClassifierBase):
         verbose=0,
         callbacks=None,
         warm_start=False,
+        torch_threads=None,
     ):
         self._set_init_params(locals())
 

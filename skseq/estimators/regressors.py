@@ -140,6 +140,7 @@ class RecurrentRegressor(_RegressorBase):
         callbacks=None,
         warm_start=False,
         scale_target=True,
+        torch_threads=None,
     ):
         self._set_init_params(locals())
 
@@ -167,6 +168,7 @@ class _FixedCellRegressor(_RegressorBase):
         callbacks=None,
         warm_start=False,
         scale_target=True,
+        torch_threads=None,
     ):
         self._set_init_params(locals())
 

@@ -96,6 +96,7 @@ class Seq2SeqRegressor(_RegressorBase):
         callbacks=None,
         warm_start=False,
         scale_target=True,
+        torch_threads=None,
     ):
         self._set_init_params(locals())
 
