@@ -57,6 +57,13 @@ def in_dask_worker() -> bool:
     return True
 
 
+@functools.lru_cache(maxsize=1)
+def _cores() -> int:
+    # joblib reads the cgroup quota from files: about 1 ms, too slow to ask
+    # at every predict call, and fixed for the life of a process.
+    return cpu_count()
+
+
 def _in_loky_worker() -> bool:
     from joblib.externals.loky import process_executor
 
@@ -98,7 +105,7 @@ def default_torch_threads() -> int:
     current = torch.get_num_threads()
     if in_dask_worker() or threading.current_thread() is not threading.main_thread():
         return 1
-    limit = cpu_count()
+    limit = _cores()
     env = _env_thread_limit()
     if env is not None:
         limit = min(limit, env)
@@ -173,11 +180,12 @@ def limit_torch_threads(method: Method) -> Method:
     @functools.wraps(method)
     def wrapper(self, *args, **kwargs):
         value = getattr(self, "torch_threads", None)
-        validate_parameter_constraints(
-            {"torch_threads": TORCH_THREADS_CONSTRAINT},
-            {"torch_threads": value},
-            caller_name=type(self).__name__,
-        )
+        if value is not None:  # None, the default, needs no check (fast predict)
+            validate_parameter_constraints(
+                {"torch_threads": TORCH_THREADS_CONSTRAINT},
+                {"torch_threads": value},
+                caller_name=type(self).__name__,
+            )
         with torch_threads(None if value is None else int(value)):
             return method(self, *args, **kwargs)
 
