@@ -23,6 +23,7 @@ from ..utils.threads import TORCH_THREADS_CONSTRAINT, limit_torch_threads
 from ..utils.validation import check_n_features, check_sequences
 from ._data import BatchLoader, ChronologicalSplit, SequenceDataset
 from ._fast import forward_small
+from ._net import SequenceNet
 
 #: Optimizers that can be named by string.
 OPTIMIZERS: dict[str, type[torch.optim.Optimizer]] = {
@@ -167,7 +168,7 @@ class RecurrentEstimatorMixin:
 
     def _build_net(self, n_features: int, n_outputs: int, seed: int) -> NeuralNet:
         module, module_kwargs = self._module_spec(n_features, n_outputs)
-        return NeuralNet(
+        return SequenceNet(
             module=module,
             **{f"module__{key}": value for key, value in module_kwargs.items()},
             criterion=self._criterion,

@@ -5,9 +5,9 @@ estimator does around it. The general path (full input validation with
 scikit-learn's ``check_array``, a dataset, a batch dictionary) costs about as
 much as the forward pass of a small network itself. Here, a plain float
 ndarray of at most one prediction batch with no NaN or inf goes straight to
-the module: one float32 copy, one call, one conversion back. The module gets
-exactly the tensors the general path would give it, so the outputs are
-identical; anything else (lists, DataFrames, integers, padding, bad values,
+the module: one float32 copy, one call, one conversion back. The module runs
+the same kernels on the same float32 values as in the general path (which
+finds that no sequence is padded), so the outputs are identical; anything else (lists, DataFrames, integers, padding, bad values,
 a wrong number of features) returns None and takes the general path, which
 validates it and raises the usual errors.
 """
@@ -43,8 +43,7 @@ def forward_small(estimator, X, max_samples: int) -> np.ndarray | None:
         X = X[:, :, None]
     if X.ndim != 3 or not 0 < X.shape[0] <= max_samples or X.shape[1] == 0:
         return None
-    n_samples, n_steps, n_features = X.shape
-    if n_features != estimator.n_features_in_:
+    if X.shape[2] != estimator.n_features_in_:
         return None
     # A fresh float32 C-contiguous copy, as the general path gathers a batch
     # (it never writes into the caller's array and torch needs it writable).
@@ -54,8 +53,9 @@ def forward_small(estimator, X, max_samples: int) -> np.ndarray | None:
     module = net.module_
     if module.training:
         module.eval()
-    lengths = torch.full((n_samples,), n_steps, dtype=torch.int64)
     with torch.inference_mode():
-        result = module(torch.from_numpy(block).to(net.device), lengths)
+        # No padding (every value is finite): lengths=None is the modules'
+        # "all sequences full length", the path padded batches skip to.
+        result = module(torch.from_numpy(block).to(net.device), None)
         out = result.float().cpu().numpy()
     return out.astype(np.float64)
