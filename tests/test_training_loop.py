@@ -56,13 +56,19 @@ def test_sequence_net_calls_implemented_hooks_like_skorch():
     assert [len(h["batches"]) for h in est.history_] == [4, 4]
 
 
+class _PlainLoopNet(NeuralNet):
+    """skorch's own training loop, accepting SequenceNet's extra parameter."""
+
+    prefixes_ = [*NeuralNet.prefixes_, "precision"]
+
+
 def test_sequence_net_trains_exactly_as_neural_net(monkeypatch):
     X, y = _data()
     params = {"hidden_size": 4, "max_epochs": 3, "batch_size": 16, "random_state": 0}
     lean = LSTMRegressor(**params).fit(X, y)
-    monkeypatch.setattr(_base, "SequenceNet", NeuralNet)
+    monkeypatch.setattr(_base, "SequenceNet", _PlainLoopNet)
     plain = LSTMRegressor(**params).fit(X, y)
-    assert type(plain.net_) is NeuralNet
+    assert type(plain.net_) is _PlainLoopNet
     np.testing.assert_array_equal(lean.predict(X), plain.predict(X))
     for a, b in zip(lean.history_, plain.history_, strict=True):
         assert a["train_loss"] == b["train_loss"]

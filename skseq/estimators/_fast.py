@@ -17,6 +17,8 @@ from __future__ import annotations
 import numpy as np
 import torch
 
+from ._device import precision_context
+
 
 def forward_small(estimator, X, max_samples: int) -> np.ndarray | None:
     """Network outputs for a small, clean float array, or None.
@@ -39,6 +41,9 @@ def forward_small(estimator, X, max_samples: int) -> np.ndarray | None:
     net = getattr(estimator, "net_", None)
     if net is None or type(X) is not np.ndarray or X.dtype.kind != "f":
         return None
+    precision = getattr(estimator, "precision", None)
+    if precision not in (None, "float32") and torch.device(net.device).type != "cuda":
+        return None  # the general path explains why this cannot run
     if X.ndim == 2:
         X = X[:, :, None]
     if X.ndim != 3 or not 0 < X.shape[0] <= max_samples or X.shape[1] == 0:
@@ -53,7 +58,7 @@ def forward_small(estimator, X, max_samples: int) -> np.ndarray | None:
     module = net.module_
     if module.training:
         module.eval()
-    with torch.inference_mode():
+    with torch.inference_mode(), precision_context(net.device, precision):
         # No padding (every value is finite): lengths=None is the modules'
         # "all sequences full length", the path padded batches skip to.
         result = module(torch.from_numpy(block).to(net.device), None)

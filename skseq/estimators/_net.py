@@ -12,9 +12,12 @@ built once per epoch; callbacks, history and results are those of
 
 from __future__ import annotations
 
+import torch
 from skorch import NeuralNet
 from skorch.callbacks import Callback
 from skorch.dataset import get_len, unpack_data
+
+from ._device import precision_context
 
 
 def _overrides(obj, hook: str) -> bool:
@@ -26,10 +29,23 @@ def _overrides(obj, hook: str) -> bool:
 class SequenceNet(NeuralNet):
     """``NeuralNet`` whose batch loop skips callback hooks nobody implements.
 
-    Used by the recurrent estimators; it takes exactly ``NeuralNet``'s
-    parameters. The history (per-batch loss and size, per-epoch records)
-    and every implemented callback hook are the same as with ``NeuralNet``.
+    Used by the recurrent estimators; it takes ``NeuralNet``'s parameters
+    and ``precision__dtype`` (``"float32"`` or ``"bfloat16"``: the forward
+    pass under ``torch.autocast``, outputs returned as float32). The history
+    (per-batch loss and size, per-epoch records) and every implemented
+    callback hook are the same as with ``NeuralNet``.
     """
+
+    prefixes_ = [*NeuralNet.prefixes_, "precision"]
+
+    def infer(self, x, **fit_params):
+        """The module's output, under autocast for ``precision__dtype``."""
+        precision = getattr(self, "precision__dtype", "float32")
+        if precision == "float32":
+            return super().infer(x, **fit_params)
+        with precision_context(self.device, precision):
+            out = super().infer(x, **fit_params)
+        return out.float() if isinstance(out, torch.Tensor) else out
 
     def _batch_hooks(self, hook: str) -> list:
         # The net's own hook first (on_batch_begin opens the history's batch

@@ -147,6 +147,7 @@ class RecurrentClassifier(_ClassifierBase):
         callbacks=None,
         warm_start=False,
         torch_threads=None,
+        precision="float32",
     ):
         self._set_init_params(locals())
 
@@ -174,6 +175,7 @@ class _FixedCellClassifier(_ClassifierBase):
         callbacks=None,
         warm_start=False,
         torch_threads=None,
+        precision="float32",
     ):
         self._set_init_params(locals())
 

@@ -141,6 +141,7 @@ class RecurrentRegressor(_RegressorBase):
         warm_start=False,
         scale_target=True,
         torch_threads=None,
+        precision="float32",
     ):
         self._set_init_params(locals())
 
@@ -169,6 +170,7 @@ class _FixedCellRegressor(_RegressorBase):
         warm_start=False,
         scale_target=True,
         torch_threads=None,
+        precision="float32",
     ):
         self._set_init_params(locals())
 

@@ -97,6 +97,7 @@ class Seq2SeqRegressor(_RegressorBase):
         warm_start=False,
         scale_target=True,
         torch_threads=None,
+        precision="float32",
     ):
         self._set_init_params(locals())
 
