@@ -236,7 +236,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--grid-test", type=int, default=10_000, help="test windows per fold"
     )
-    parser.add_argument("--grid-batch", type=int, default=1024)
+    parser.add_argument("--grid-batch", type=int, default=256)
     parser.add_argument(
         "--no-grid", action="store_true", help="skip the grid search step"
     )
