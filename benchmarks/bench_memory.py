@@ -4,6 +4,12 @@ Run::
 
     python benchmarks/bench_memory.py                 # 1,000,000 x 8, lookback 256
     python benchmarks/bench_memory.py --n 100000      # quicker
+    python benchmarks/bench_memory.py --grid-train 500000   # bigger CV folds
+
+The grid search step runs ``GridSearchCV`` (2 candidates x 2
+``TimeSeriesWindowSplit`` folds of a scaler + LSTM pipeline, 1 epoch) on
+:class:`skseq.LazyWindows` over all the windows: folds stay views, so its peak
+stays within a few times the raw series instead of a copy per fold.
 
 Two measurements per step, and why both:
 
@@ -76,7 +82,9 @@ def measure(label: str, fn: Callable[[], Any], note: str = "") -> tuple[dict, An
 # ---------------------------------------------------------------------------
 # The recurrent estimators' fit and predict on the same windows.
 # ---------------------------------------------------------------------------
-def measure_fit(windows: np.ndarray, series: np.ndarray, fit_samples: int) -> list[dict]:
+def measure_fit(
+    windows: np.ndarray, series: np.ndarray, fit_samples: int
+) -> list[dict]:
     """Measure validation, ``fit`` and ``predict`` of an LSTM on the windows.
 
     The network is tiny (8 hidden units, batches of 4,096, one epoch): the
@@ -134,6 +142,74 @@ def measure_fit(windows: np.ndarray, series: np.ndarray, fit_samples: int) -> li
     return rows
 
 
+# ---------------------------------------------------------------------------
+# A grid search through cross-validation on the whole series (LazyWindows).
+# ---------------------------------------------------------------------------
+def measure_grid_search(windows: np.ndarray, series: np.ndarray, args) -> list[dict]:
+    """Measure ``GridSearchCV`` over a scaler + LSTM pipeline on all windows.
+
+    scikit-learn indexes every fold with an index array; on a plain window
+    view that copies each fold's windows (``n_fold * lookback * features``
+    values). Wrapped in :class:`skseq.LazyWindows`, the folds of
+    :class:`~skseq.model_selection.TimeSeriesWindowSplit` reach the pipeline
+    as views of the series. The network is tiny and trains one epoch: the
+    figure is memory, not speed.
+
+    Parameters
+    ----------
+    windows : ndarray of shape (n, lookback, n_features)
+        The read-only window view of the whole series.
+    series : ndarray of shape (n, n_features)
+        The series; the target is its first column one step ahead.
+    args : argparse.Namespace
+        ``grid_train``, ``grid_test`` (fold sizes), ``grid_batch``.
+
+    Returns
+    -------
+    list of dict
+        One row (see :func:`measure`), with the size a copied fold would take.
+    """
+    from sklearn.model_selection import GridSearchCV
+    from sklearn.pipeline import make_pipeline
+
+    from skseq import LazyWindows, LSTMRegressor
+    from skseq.model_selection import TimeSeriesWindowSplit
+
+    X, y = LazyWindows(windows)[:-1], series[1:, 0]
+    model = make_pipeline(
+        SequenceScaler(),
+        LSTMRegressor(
+            hidden_size=4,
+            batch_size=args.grid_batch,
+            max_epochs=1,
+            random_state=0,
+            torch_threads=1,
+        ),
+    )
+    # One-off costs of the process (torch's first optimizer imports
+    # torch._dynamo, ~100 MB of modules) are paid before measuring.
+    LSTMRegressor(hidden_size=2, max_epochs=1).fit(windows[:64], series[1:65, 0])
+    cv = TimeSeriesWindowSplit(
+        n_splits=2, horizon=1, test_size=args.grid_test, max_train_size=args.grid_train
+    )
+    search = GridSearchCV(
+        model,
+        {"lstmregressor__hidden_size": [2, 4]},
+        cv=cv,
+        scoring="neg_mean_absolute_error",
+        refit=False,
+    )
+    row, search = measure(
+        f"GridSearchCV(LazyWindows(windows)) 2 x {cv.get_n_splits()} fits",
+        lambda: search.fit(X, y),
+        f"folds of {args.grid_train:,} / {args.grid_test:,} windows stay views",
+    )
+    _, T, F = windows.shape
+    row["copied fold MB"] = args.grid_train * T * F * windows.itemsize / MB
+    row["cv MAE"] = -float(search.cv_results_["mean_test_score"].max())
+    return [row]
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=1_000_000, help="time steps")
@@ -150,6 +226,19 @@ def main(argv: list[str] | None = None) -> None:
         type=int,
         default=1_000_000,
         help="windows the LSTM trains on (one epoch)",
+    )
+    parser.add_argument(
+        "--grid-train",
+        type=int,
+        default=50_000,
+        help="training windows per fold of the grid search (max_train_size)",
+    )
+    parser.add_argument(
+        "--grid-test", type=int, default=10_000, help="test windows per fold"
+    )
+    parser.add_argument("--grid-batch", type=int, default=256)
+    parser.add_argument(
+        "--no-grid", action="store_true", help="skip the grid search step"
     )
     args = parser.parse_args(argv)
     n, f, lookback = args.n, args.features, args.lookback
@@ -184,6 +273,9 @@ def main(argv: list[str] | None = None) -> None:
     )
     rows.append(row)
 
+    if not args.no_grid:  # first: RSS growth only shows above earlier peaks
+        grid_rows = measure_grid_search(windows, series, args)
+        rows.extend(grid_rows)
     rows.extend(measure_fit(windows, series, args.fit_samples))
 
     scaler = SequenceScaler().fit(windows)
@@ -218,6 +310,15 @@ def main(argv: list[str] | None = None) -> None:
     )
     with pd.option_context("display.width", 200, "display.max_colwidth", 60):
         print(table.to_string(index=False, float_format=lambda v: f"{v:.2f}"))
+    if not args.no_grid:
+        grid = grid_rows[0]
+        peak = max(grid["traced peak MB"], grid["RSS high-water + MB"])
+        print(
+            f"\nGrid search through cross-validation: peak {peak:.1f} MB = "
+            f"{peak * MB / series.nbytes:.2f} x the raw series (goal <= 3 x, model "
+            f"included); one copied training fold would take "
+            f"{grid['copied fold MB']:.0f} MB. Best CV MAE {grid['cv MAE']:.3f}."
+        )
     sw = rows[0]["traced peak MB"]
     print(
         f"\nSlidingWindows peak: {sw:.1f} MB = {sw * MB / series.nbytes:.2f} x the "

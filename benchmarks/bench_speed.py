@@ -610,6 +610,50 @@ def compare(data: dict, cells: list[str], cfg: argparse.Namespace) -> None:
     print("(prediction 'vs plain': time relative to the plain module; lower is better)")
 
 
+# -- one-window predict: estimator vs its own module --------------------------------
+def one_window(data: dict, cells: list[str], cfg: argparse.Namespace) -> None:
+    """``predict`` on one window against a bare call of the same trained module.
+
+    The bare call is what a hand-written deployment would do: convert the
+    window to a float32 tensor, call the module under ``inference_mode`` and
+    convert the output to NumPy. The ratio is the estimator's overhead on top
+    (goal: at most 1.2x); the outputs must be identical.
+    """
+    x = data["X_test_view"][-1:]
+    print(
+        f"\nOne-window predict vs a bare call of the same module (median of "
+        f"{cfg.rounds} interleaved rounds of {cfg.single_calls} calls)"
+    )
+    print(f"{'cell':5} {'bare (ms)':>10} {'predict (ms)':>13} {'ratio':>7} {'same':>5}")
+    for cell in cells:
+        small = argparse.Namespace(**{**vars(cfg), "epochs": 1})
+        est, _ = fit_skseq(data, cell, small, n=cfg.warmup_windows)
+        module = est.net_.module_.eval()
+
+        def bare(module=module):
+            with torch.inference_mode():
+                out = module(torch.from_numpy(np.array(x, dtype=np.float32)))
+            return out.numpy()
+
+        def predict(est=est):
+            return est.predict(x)
+
+        bare()
+        predict()
+        times = defaultdict(list)
+        for _ in range(cfg.rounds):
+            times["bare"].append(time_calls(bare, cfg.single_calls))
+            times["predict"].append(time_calls(predict, cfg.single_calls))
+        ratios = [p / b for p, b in zip(times["predict"], times["bare"], strict=True)]
+        expected = bare()[:, 0] * est.y_scale_[0] + est.y_mean_[0]
+        same = np.array_equal(predict(), expected)
+        print(
+            f"{cell:5} {1e3 * statistics.median(times['bare']):10.3f} "
+            f"{1e3 * statistics.median(times['predict']):13.3f} "
+            f"{fmt_ratio(ratios):>7} {same!s:>5}"
+        )
+
+
 # -- profiling ---------------------------------------------------------------------
 def profile(data: dict, cell: str, cfg: argparse.Namespace) -> None:
     for name in ("torch loop", "skseq", "skorch"):
@@ -654,6 +698,11 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--overhead-hidden", type=int, default=1)
     p.add_argument(
         "--no-overhead", action="store_true", help="skip the per-batch breakdown"
+    )
+    p.add_argument(
+        "--no-one-window",
+        action="store_true",
+        help="skip the one-window predict vs bare module comparison",
     )
     p.add_argument("--profile", metavar="CELL", choices=sorted(CELLS), default=None)
     p.add_argument(
@@ -706,6 +755,8 @@ def main(argv=None) -> None:
     if not cfg.no_overhead:
         overhead(data, cfg)
     compare(data, cells, cfg)
+    if not cfg.no_one_window:
+        one_window(data, cells, cfg)
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ from .estimators import (
     Seq2SeqRegressor,
 )
 from .forecasting import RecursiveRegressor, forecast
+from .lazy import LazyWindows
 from .windows import FlattenWindows, SequenceScaler, SlidingWindows, make_supervised
 
 __version__ = "0.1.0"
@@ -22,6 +23,7 @@ __all__ = [
     "GRURegressor",
     "LSTMClassifier",
     "LSTMRegressor",
+    "LazyWindows",
     "RNNClassifier",
     "RNNRegressor",
     "RecurrentClassifier",

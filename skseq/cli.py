@@ -24,6 +24,7 @@ examples:
   skseq benchmark --tasks weather --models lstm gru ridge --out weather-report
   skseq benchmark --full --n-jobs 2       # bigger grids, more epochs
   skseq benchmark --list                  # tasks and models
+  skseq benchmark --scheduler tcp://10.0.0.5:8786   # searches on a Dask cluster
 
 tasks: stock, seattle, nyc-hourly, italy-power, gunpoint; groups: stock,
 weather, classification, default, all (default: stock seattle nyc-hourly
@@ -164,6 +165,14 @@ def build_parser() -> argparse.ArgumentParser:
         "these small networks slower, and much slower on a busy machine)",
     )
     bench.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="ADDRESS",
+        help="run the network grid searches on a dask.distributed cluster, e.g. "
+        "tcp://10.0.0.5:8786 (needs skseq[dask]; workers need skseq and torch "
+        "installed); same seed, same numbers as a local run",
+    )
+    bench.add_argument(
         "--ticker",
         default="AAPL",
         help="ticker of the stock task, from the bundled snapshot: AAPL, IBM, "
@@ -239,6 +248,13 @@ def _benchmark(args: argparse.Namespace, argv: list[str]) -> int:
             f"unknown ticker {args.ticker!r}; choose from AAPL, IBM, MSFT, GOOG "
             "(the bundled snapshot; FB has too short a history)"
         )
+    if args.scheduler is not None:
+        from skseq.report.cluster import DASK_MISSING
+
+        try:
+            import distributed  # noqa: F401
+        except ImportError:
+            sub.error(DASK_MISSING)
     config = BenchmarkConfig(
         tasks=tasks,
         models=models,
@@ -246,6 +262,7 @@ def _benchmark(args: argparse.Namespace, argv: list[str]) -> int:
         seed=args.seed,
         n_jobs=args.n_jobs if args.n_jobs is not None else min(2, cpu_count()),
         threads=args.threads or 1,
+        scheduler=args.scheduler,
         ticker=ticker,
         verbose=max(0, 2 - args.quiet),
         command="skseq " + shlex.join(argv),

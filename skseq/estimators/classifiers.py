@@ -155,6 +155,8 @@ class RecurrentClassifier(_ClassifierBase):
         forget_bias=1.0,
         recurrent_init="default",
         layer_norm=False,
+        torch_threads=None,
+        precision="float32",
     ):
         self._set_init_params(locals())
 
@@ -184,6 +186,8 @@ class _FixedCellClassifier(_ClassifierBase):
         forget_bias=1.0,
         recurrent_init="default",
         layer_norm=False,
+        torch_threads=None,
+        precision="float32",
     ):
         self._set_init_params(locals())
 

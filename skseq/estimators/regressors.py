@@ -199,6 +199,8 @@ class RecurrentRegressor(_RegressorBase):
         forget_bias=1.0,
         recurrent_init="default",
         layer_norm=False,
+        torch_threads=None,
+        precision="float32",
     ):
         self._set_init_params(locals())
 
@@ -231,6 +233,8 @@ class _FixedCellRegressor(_RegressorBase):
         forget_bias=1.0,
         recurrent_init="default",
         layer_norm=False,
+        torch_threads=None,
+        precision="float32",
     ):
         self._set_init_params(locals())
 

@@ -108,6 +108,8 @@ class Seq2SeqRegressor(_RegressorBase):
         forget_bias=1.0,
         recurrent_init="default",
         layer_norm=False,
+        torch_threads=None,
+        precision="float32",
     ):
         self._set_init_params(locals())
 

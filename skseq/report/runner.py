@@ -46,6 +46,7 @@ from skseq.metrics import diebold_mariano, directional_accuracy, mae, mase, rmse
 from skseq.model_selection import TimeSeriesWindowSplit
 from skseq.windows import make_supervised
 
+from .cluster import scheduler_client
 from .intervals import IntervalForecast, interval_bounds, quantile_network
 from .models import ModelSpec, classification_models, forecast_models
 from .tasks import BUDGETS, TASKS, Budget, ClassificationTask, ForecastTask
@@ -84,6 +85,9 @@ class BenchmarkConfig:
         processes); the fast baselines are always searched sequentially.
     threads : int
         Torch threads of the main process; workers use 1 thread each.
+    scheduler : str or None
+        Address of a dask.distributed scheduler: the network searches run
+        on its workers (joblib's Dask backend) instead of local processes.
     ticker : str
         Ticker of the stock task (bundled snapshot).
     verbose : int
@@ -98,6 +102,7 @@ class BenchmarkConfig:
     seed: int = 0
     n_jobs: int = 1
     threads: int = 1
+    scheduler: str | None = None
     ticker: str = "AAPL"
     verbose: int = 2
     command: str = ""
@@ -344,6 +349,7 @@ def environment(config: BenchmarkConfig) -> dict[str, Any]:
         "torch_threads_main": config.threads,
         "torch_threads_workers": 1 if config.n_jobs != 1 else None,
         "n_jobs": config.n_jobs,
+        "scheduler": config.scheduler,
         "skseq": skseq.__version__,
         "torch": torch.__version__,
         "skorch": skorch.__version__,
@@ -525,6 +531,9 @@ def _search(
     # under a second, and statsmodels' warnings cannot be counted (or
     # silenced: it resets the filters when first imported) in a worker.
     n_jobs = config.n_jobs if spec.kind == "network" else 1
+    on_cluster = spec.kind == "network" and config.scheduler is not None
+    if on_cluster:
+        n_jobs = -1  # every worker of the cluster
     scorer = _ProgressScorer(
         metric, label, sorted(grid), progress.start, progress.verbose
     )
@@ -540,7 +549,11 @@ def _search(
     t0 = time.perf_counter()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        if n_jobs == 1:
+        if on_cluster:
+            warnings.simplefilter("ignore")  # workers keep their warnings
+            with parallel_config(backend="dask"):
+                search.fit(X, y)
+        elif n_jobs == 1:
             search.fit(X, y)
         else:
             # scikit-learn hands the warning filters to its workers, which
@@ -906,7 +919,7 @@ def run_benchmark(
         f"seed {config.seed}, n_jobs {config.n_jobs}, torch threads {config.threads}"
     )
     results = []
-    with _torch_threads(config.threads):
+    with scheduler_client(config.scheduler), _torch_threads(config.threads):
         for name in config.tasks:
             task = TASKS[name]
             if isinstance(task, ForecastTask):
