@@ -9,6 +9,7 @@ from torch import nn
 from ..utils.validation import check_target
 from ._base import (
     ATTRIBUTES_DOC,
+    HEAD_PARAMETERS_DOC,
     PARAMETERS_DOC,
     RecurrentEstimatorMixin,
     _ParamsMixin,
@@ -84,8 +85,9 @@ class _RegressorBase(RecurrentEstimatorMixin, RegressorMixin, _ParamsMixin):
 class RecurrentRegressor(_RegressorBase):
     __doc__ = f"""Recurrent network regressor (RNN, LSTM or GRU), trained with skorch.
 
-    A seq2vec model: the last hidden state of the top layer goes through a
-    linear layer to one output per column of ``y``, so a 2-D ``y`` with one
+    A seq2vec model: the last hidden state of the top layer (or the outputs
+    of all steps pooled by ``head``, and an optional convolutional branch)
+    goes through a linear layer to one output per column of ``y``, so a 2-D ``y`` with one
     column per horizon step gives a direct multi-step forecaster.
 
     Parameters
@@ -97,7 +99,7 @@ class RecurrentRegressor(_RegressorBase):
     scale_target : bool, default=True
         Standardise ``y`` (per column) for training and undo it in
         ``predict``, so prices and temperatures train as easily as returns.
-
+{HEAD_PARAMETERS_DOC}
     Attributes
     ----------
 {ATTRIBUTES_DOC}
@@ -140,6 +142,11 @@ class RecurrentRegressor(_RegressorBase):
         callbacks=None,
         warm_start=False,
         scale_target=True,
+        head="last",
+        conv_channels=None,
+        conv_kernel_sizes=None,
+        conv_strides=1,
+        conv_mode="parallel",
     ):
         self._set_init_params(locals())
 
@@ -167,6 +174,11 @@ class _FixedCellRegressor(_RegressorBase):
         callbacks=None,
         warm_start=False,
         scale_target=True,
+        head="last",
+        conv_channels=None,
+        conv_kernel_sizes=None,
+        conv_strides=1,
+        conv_mode="parallel",
     ):
         self._set_init_params(locals())
 
