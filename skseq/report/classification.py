@@ -283,14 +283,14 @@ def classification_models(
                 ("scale", StandardScaler()),
                 ("model", LogisticRegression(max_iter=2000)),
             ),
-            {"model__C": [0.1, 1.0, 10.0]},
+            {"model__C": list(budget.logistic_cs)},
             "logistic regression on the flattened, standardised series",
         ),
         ModelSpec(
             "ridge",
             "baseline",
             flat(("scale", StandardScaler()), ("model", RidgeClassifier())),
-            {"model__alpha": [0.1, 10.0, 1000.0]},
+            {"model__alpha": list(budget.ridge_alphas)},
             "ridge classifier on the flattened, standardised series",
         ),
     ]

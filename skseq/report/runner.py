@@ -38,7 +38,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import torch
-from joblib import parallel_config
+from joblib import Parallel, delayed, parallel_config
 from sklearn.base import clone
 from sklearn.metrics import accuracy_score, balanced_accuracy_score, f1_score
 from sklearn.model_selection import GridSearchCV, StratifiedKFold
@@ -741,6 +741,11 @@ def _classification_scores(y_true: Any, pred: Any) -> dict[str, float]:
     }
 
 
+def _fit_predict(model: Any, X_train: Any, y_train: Any, X_test: Any) -> np.ndarray:
+    """Fit ``model`` and predict the test split (a joblib task)."""
+    return np.asarray(model.fit(X_train, y_train).predict(X_test))
+
+
 def _seed_scores(
     search: GridSearchCV,
     X_train: Any,
@@ -759,11 +764,19 @@ def _seed_scores(
     """
     with _torch_threads(config.threads):
         first = np.asarray(search.predict(X_test))
-        runs = [_classification_scores(y_test, first)]
-        for seed in seeds[1:]:
-            model = clone(search.best_estimator_).set_params(model__random_state=seed)
-            model.fit(X_train, y_train)
-            runs.append(_classification_scores(y_test, model.predict(X_test)))
+    models = [
+        clone(search.best_estimator_).set_params(model__random_state=seed)
+        for seed in seeds[1:]
+    ]
+    if config.n_jobs == 1 or len(models) < 2:
+        with _torch_threads(config.threads):
+            preds = [_fit_predict(m, X_train, y_train, X_test) for m in models]
+    else:
+        with parallel_config(backend="loky", inner_max_num_threads=1):
+            preds = Parallel(n_jobs=config.n_jobs)(
+                delayed(_fit_predict)(m, X_train, y_train, X_test) for m in models
+            )
+    runs = [_classification_scores(y_test, p) for p in [first, *preds]]
     accuracies = [r["accuracy"] for r in runs]
     test: dict[str, Any] = {
         key: float(np.mean([r[key] for r in runs])) for key in runs[0]

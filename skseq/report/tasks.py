@@ -171,6 +171,8 @@ class ClassificationBudget:
         Stratified folds of the grid search (fewer when a class is smaller).
     n_seeds : int
         Seeds the network winner is trained with for the test accuracy.
+    logistic_cs, ridge_alphas : tuple of float
+        Penalties searched for logistic regression and the ridge classifier.
     """
 
     name: str
@@ -184,6 +186,8 @@ class ClassificationBudget:
     batch_size: int
     folds: int
     n_seeds: int
+    logistic_cs: tuple[float, ...] = (0.1, 1.0, 10.0)
+    ridge_alphas: tuple[float, ...] = (0.1, 10.0, 1000.0)
 
 
 #: Classification settings of each run mode. The default run is kept cheap
@@ -202,6 +206,8 @@ CLASSIFICATION_BUDGETS: dict[str, ClassificationBudget] = {
         batch_size=16,
         folds=2,
         n_seeds=2,
+        logistic_cs=(1.0,),
+        ridge_alphas=(10.0,),
     ),
     "quick": ClassificationBudget(
         name="quick",

@@ -629,6 +629,10 @@ _METHOD = [
 ]
 
 
+#: Keys of ``TaskResult.data`` shown in tables rather than in the data list.
+_HIDDEN_DATA = ("published", "published_sources", "published_keys", "target")
+
+
 def _blocks(
     result: BenchmarkResult, figures: dict[str, dict[str, Path]]
 ) -> list[_Block]:
@@ -674,7 +678,7 @@ def _blocks(
                 [
                     f"{k}: {v}"
                     for k, v in tr.data.items()
-                    if k not in ("published", "published_sources", "published_keys", "target")
+                    if k not in _HIDDEN_DATA
                 ],
             )
         )
