@@ -33,6 +33,15 @@ ESTIMATORS = [
     RNNClassifier(**SMALL),
     LSTMClassifier(**SMALL),
     GRUClassifier(**SMALL),
+    # Attention head, downsampling convolutions and class weights.
+    RecurrentClassifier(
+        head="attention",
+        conv_channels=(8,),
+        conv_mode="before",
+        conv_strides=2,
+        class_weight="balanced",
+        **SMALL,
+    ),
 ]
 
 # Each expected failure comes from a deliberate difference between a
