@@ -240,7 +240,7 @@ def classification_models(
             max_epochs=budget.max_epochs,
             batch_size=budget.batch_size,
             lr=budget.lr,
-            early_stopping=True,
+            early_stopping=budget.early_stopping,
             validation_fraction=0.2,
             patience=budget.patience,
             random_state=seed,

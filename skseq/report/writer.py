@@ -569,7 +569,7 @@ def _settings_blocks(result: BenchmarkResult) -> list[_Block]:
             for k, v in asdict(CLASSIFICATION_BUDGETS[cfg.mode]).items()
             if k != "name"
         )
-        + "; early stopping on the newest 20 % of each class",
+        + " (early stopping, when on, holds out the newest 20 % of each class)",
         "folds: " + str(budget["n_splits"]) + " expanding TimeSeriesWindowSplit folds "
         "(gap = horizon - 1) on the training period of each forecasting task",
         "ridge alphas: " + ", ".join(map(str, budget["ridge_alphas"])),
