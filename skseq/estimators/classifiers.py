@@ -76,6 +76,8 @@ class _ClassifierBase(RecurrentEstimatorMixin, ClassifierMixin, _ParamsMixin):
             self.class_weight_ = compute_class_weight(
                 self.class_weight, classes=classes, y=y
             ).astype(np.float64)
+        elif hasattr(self, "class_weight_"):
+            del self.class_weight_  # from an earlier fit with class weights
         return codes.astype(np.int64), len(classes)
 
     def fit(self, X, y):
