@@ -238,7 +238,7 @@ def classification_models(
             conv_mode=task.conv_mode,
             conv_strides=task.conv_stride,
             max_epochs=budget.max_epochs,
-            batch_size=budget.batch_size,
+            batch_size=task.batch_size or budget.batch_size,
             lr=budget.lr,
             early_stopping=budget.early_stopping,
             validation_fraction=0.2,
