@@ -2,7 +2,7 @@
 
 ``skseq benchmark`` runs the recurrent networks (RNN, LSTM, GRU) against the
 classical baselines on the bundled data (a stock, Seattle and New York
-weather, a UCR classification set), with grid searches on time-series folds
+weather, five UCR/UEA classification sets), with grid searches on folds
 of a training period and scores on a held-out test period, and writes a
 report (``report.md``, ``report.html``, ``results.csv``, PNG figures).
 """
@@ -26,11 +26,12 @@ examples:
   skseq benchmark --list                  # tasks and models
   skseq benchmark --scheduler tcp://10.0.0.5:8786   # searches on a Dask cluster
 
-tasks: stock, seattle, nyc-hourly, italy-power, gunpoint; groups: stock,
-weather, classification, default, all (default: stock seattle nyc-hourly
-italy-power).
+tasks: stock, seattle, nyc-hourly, italy-power, gunpoint, arrowhead,
+basic-motions, japanese-vowels; groups: stock, weather, classification,
+default, all (default: all of them).
 models: rnn, lstm, gru, naive, seasonal-naive, drift, mean, arima, ets,
-ridge, 1nn, logistic (and seq2seq when installed); groups: networks,
+ridge, 1nn, logistic (and seq2seq when installed), network (the searched
+classifier; naming rnn/lstm/gru narrows its cells); groups: networks,
 baselines. The reference forecast of each task (random walk, majority class)
 always runs.
 """

@@ -22,7 +22,13 @@ from skseq.report.runner import (
     resolve_models,
     task_model_names,
 )
-from skseq.report.tasks import DEFAULT_TASKS, GROUPS, TASKS, resolve_tasks
+from skseq.report.tasks import (
+    CLASSIFICATION_TASKS,
+    DEFAULT_TASKS,
+    GROUPS,
+    TASKS,
+    resolve_tasks,
+)
 
 NETWORKS = {"rnn", "lstm", "gru"}
 FORECAST_BASELINES = {
@@ -51,8 +57,9 @@ def test_smoke_run_writes_every_file(smoke_report: Path) -> None:
     for task in ("stock", "seattle", "nyc-hourly"):
         for kind in ("forecast", "error_by_step", "loss_curves"):
             assert f"{task}_{kind}.png" in pngs
-    assert "italy-power_accuracy.png" in pngs
-    assert "italy-power_loss_curves.png" in pngs
+    for task in CLASSIFICATION_TASKS:
+        for kind in ("accuracy", "confusion", "loss_curves"):
+            assert f"{task}_{kind}.png" in pngs
     for png in smoke_report.glob("*.png"):
         assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     # The marker that lets a later run replace this folder lists every file.
@@ -80,8 +87,13 @@ def test_results_csv_is_tidy_and_complete(smoke_report: Path) -> None:
         models = set(results.loc[results["task"] == task, "model"])
         assert NETWORKS | FORECAST_BASELINES <= models, task
     assert "random-walk" in set(results.loc[results["task"] == "stock", "model"])
-    clf = set(results.loc[results["task"] == "italy-power", "model"])
-    assert NETWORKS | {"majority", "1nn", "logistic"} <= clf
+    for task in CLASSIFICATION_TASKS:
+        clf = set(results.loc[results["task"] == task, "model"])
+        assert clf == {"network", "majority", "1nn", "logistic", "ridge"}, task
+    # The network's accuracy is a mean over seeds, each seed in the CSV.
+    seeds = results[(results["metric"] == "accuracy_seed")]
+    assert set(seeds["fold"]) == {"seed0", "seed1"}
+    assert set(seeds["task"]) == set(CLASSIFICATION_TASKS)
 
     test = results[(results["split"] == "test") & (results["metric"] == "mae")]
     # One MAE per horizon step plus the mean over steps.
@@ -117,6 +129,11 @@ def test_report_text(smoke_report: Path) -> None:
     assert "seed: 0" in md
     assert "torch" in md and "scikit-learn" in md
     assert "![" in md and "stock_forecast.png" in md
+    # Classification: published figures with sources, targets, confusion.
+    assert "Classification against the published results" in md
+    assert "LSTM-FCN (published)" in md and "[karim2018]" in md
+    assert "Target 0.99" in md
+    assert "true \\ predicted" in md
 
 
 def test_prediction_interval_section(smoke_report: Path) -> None:
@@ -223,7 +240,7 @@ def test_progress_is_printed(
             "italy-power",
             "--models",
             "rnn",
-            "ridge",
+            "drift",
             "--n-jobs",
             "1",
             "--out",
@@ -234,11 +251,12 @@ def test_progress_is_printed(
     captured = capsys.readouterr()
     assert "task italy-power" in captured.err
     assert "candidate(s) x 2 folds" in captured.err
-    assert "rnn fit hidden_size=8" in captured.err  # one line per fit
+    assert "network fit (no grid)" in captured.err  # one line per fit
+    assert "'cell': 'rnn'" in captured.err  # --models rnn narrows the cells
     assert "s]" in captured.err  # elapsed time
     assert "report:" in captured.out
-    # ridge is a forecasting model: said so, in the progress and the report.
-    note = "not run: ridge (not models of a classification task)"
+    # drift is a forecasting model: said so, in the progress and the report.
+    note = "not run: drift (not models of a classification task)"
     assert note in captured.err
     assert note in (tmp_path / "report.md").read_text()
 
@@ -257,8 +275,8 @@ def test_progress_is_printed(
         (["benchmark", "--tasks", ","], "--tasks names nothing"),
         (["benchmark", "--models", " , "], "--models names nothing"),
         (
-            ["benchmark", "--tasks", "italy-power", "--models", "arima", "ridge"],
-            "none of the models arima, ridge runs on the task(s) italy-power",
+            ["benchmark", "--tasks", "italy-power", "--models", "arima", "drift"],
+            "none of the models arima, drift runs on the task(s) italy-power",
         ),
         (["launch"], "invalid choice"),
     ],

@@ -67,7 +67,18 @@ INSTANCE_PARAMS: dict[type, dict] = {
 # Instances beyond one per class, for behaviour the defaults do not reach
 # (trends and damping of the statistical baselines are covered by their
 # comparisons with statsmodels in test_baselines.py).
-EXTRA_INSTANCES = [SeasonalNaiveRegressor(season=2)]
+EXTRA_INSTANCES = [
+    SeasonalNaiveRegressor(season=2),
+    # Attention head, downsampling convolutions and class weights.
+    RecurrentClassifier(
+        head="attention",
+        conv_channels=(8,),
+        conv_mode="before",
+        conv_strides=2,
+        class_weight="balanced",
+        **SMALL,
+    ),
+]
 
 
 def _instance(name: str, cls: type):

@@ -21,6 +21,8 @@ from skorch.callbacks import EarlyStopping, GradientNormClipping
 from ..base import SequenceEstimatorMixin
 from ..nn import CELLS, GATES, RecurrentNet, gate_trace
 from ..nn.cells import RECURRENT_INITS
+from ..nn.conv import CONV_MODES
+from ..nn.heads import HEADS
 from ..utils.threads import TORCH_THREADS_CONSTRAINT, limit_torch_threads
 from ..utils.validation import check_n_features, check_sequences
 from ._data import BatchLoader, ChronologicalSplit, SequenceDataset
@@ -108,6 +110,16 @@ class RecurrentEstimatorMixin:
         "layer_norm": ["boolean"],
         "torch_threads": TORCH_THREADS_CONSTRAINT,
         "precision": [StrOptions(set(PRECISIONS))],
+        "head": [StrOptions(set(HEADS))],
+        "conv_channels": [list, tuple, None],
+        "conv_kernel_sizes": [
+            Interval(Integral, 1, None, closed="left"),
+            list,
+            tuple,
+            None,
+        ],
+        "conv_strides": [Interval(Integral, 1, None, closed="left"), list, tuple],
+        "conv_mode": [StrOptions(set(CONV_MODES))],
     }
 
     def _check_params(self) -> None:
@@ -130,6 +142,61 @@ class RecurrentEstimatorMixin:
                 f"{sorted(OPTIMIZERS)} or a torch.optim.Optimizer subclass, got "
                 f"{self.optimizer!r}."
             )
+        if hasattr(self, "conv_channels"):
+            self._check_conv_params()
+
+    def _check_conv_params(self) -> None:
+        """Element checks of the convolutional front end's sequences."""
+        name = type(self).__name__
+
+        def positive_ints(param: str, values) -> list[int]:
+            out = []
+            for value in values:
+                valid = isinstance(value, Integral) and not isinstance(value, bool)
+                if not valid or value < 1:
+                    raise InvalidParameterError(
+                        f"The '{param}' parameter of {name} must hold integers >= 1, "
+                        f"got {values!r}."
+                    )
+                out.append(int(value))
+            return out
+
+        if self.conv_channels is None:
+            return
+        channels = positive_ints("conv_channels", self.conv_channels)
+        if not channels:
+            raise InvalidParameterError(
+                f"The 'conv_channels' parameter of {name} must list at least one "
+                "layer's channels, or be None for no convolutions; got "
+                f"{self.conv_channels!r}."
+            )
+        for param in ("conv_kernel_sizes", "conv_strides"):
+            value = getattr(self, param)
+            if isinstance(value, list | tuple):
+                if len(positive_ints(param, value)) != len(channels):
+                    raise InvalidParameterError(
+                        f"The '{param}' parameter of {name} has {len(value)} entries "
+                        f"but conv_channels has {len(channels)} layers; give one per "
+                        "layer or a single int."
+                    )
+
+    def _conv_spec(self) -> dict:
+        """The head and convolution arguments of the module, as plain Python."""
+        if not hasattr(self, "head"):
+            return {}
+
+        def plain(value):
+            if value is None or isinstance(value, Integral):
+                return value if value is None else int(value)
+            return tuple(int(v) for v in value)
+
+        return {
+            "head": str(self.head),
+            "conv_channels": plain(self.conv_channels),
+            "conv_kernel_sizes": plain(self.conv_kernel_sizes),
+            "conv_strides": plain(self.conv_strides),
+            "conv_mode": str(self.conv_mode),
+        }
 
     def _optimizer_class(self) -> type[torch.optim.Optimizer]:
         if isinstance(self.optimizer, str):
@@ -173,6 +240,7 @@ class RecurrentEstimatorMixin:
             "bidirectional": bool(self.bidirectional),
             "dropout": float(self.dropout),
             **self._cell_options(),
+            **self._conv_spec(),
         }
 
     def _cell_options(self) -> dict:
@@ -182,6 +250,16 @@ class RecurrentEstimatorMixin:
             "recurrent_init": str(self.recurrent_init),
             "layer_norm": bool(self.layer_norm),
         }
+
+    def _train_split(self):
+        """skorch ``train_split`` for early stopping (None without it)."""
+        if not self.early_stopping:
+            return None
+        return ChronologicalSplit(float(self.validation_fraction))
+
+    def _criterion_params(self) -> dict:
+        """Keyword arguments of the loss (e.g. class weights)."""
+        return {}
 
     def _make_dataset(self, seqs, y_encoded) -> SequenceDataset:
         """The training dataset (subclasses may feed the target to the module)."""
@@ -195,6 +273,10 @@ class RecurrentEstimatorMixin:
             criterion=self._criterion,
             # Per-element losses: SequenceNet weights and averages them.
             criterion__reduction="none",
+            **{
+                f"criterion__{key}": value
+                for key, value in self._criterion_params().items()
+            },
             optimizer=self._optimizer_class(),
             optimizer__weight_decay=float(self.weight_decay),
             lr=float(self.lr),
@@ -204,11 +286,7 @@ class RecurrentEstimatorMixin:
             iterator_train__shuffle=True,
             iterator_train__seed=seed,
             iterator_valid=BatchLoader,
-            train_split=(
-                ChronologicalSplit(float(self.validation_fraction))
-                if self.early_stopping
-                else None
-            ),
+            train_split=self._train_split(),
             callbacks=self._callbacks(),
             device=_resolve_device(self.device),
             verbose=self.verbose,
@@ -440,7 +518,9 @@ default="adam"
     early_stopping : bool, default=False
         Hold out the newest ``validation_fraction`` of the training samples,
         in the order given, and stop when the validation loss has not improved
-        for ``patience`` epochs; the best weights are restored.
+        for ``patience`` epochs; the best weights are restored. Classifiers
+        hold out the newest samples *of each class*, in proportion to the
+        class sizes, so every class is validated even when ``y`` is sorted.
     validation_fraction : float, default=0.1
         Share of the (newest) samples used for early stopping.
     patience : int, default=5
@@ -496,6 +576,34 @@ default="adam"
         GPUs with bfloat16 units; results differ from float32 in about the
         third significant digit. Refused on the CPU (torch lacks bfloat16
         recurrent kernels there).
+"""
+
+# Documentation of the seq2vec heads and the convolutional front end
+# (regressors and classifiers; not the encoder-decoder).
+HEAD_PARAMETERS_DOC = """
+    head : {"last", "mean", "max", "attention"}, default="last"
+        How the sequence is summarised for the linear head: the last hidden
+        state of the top layer, or the mean, the maximum or an
+        attention-weighted sum (additive attention) of the top layer's
+        outputs over all real steps. Padding never enters the pooling.
+        Pooling helps on long series, where the last state forgets the start.
+    conv_channels : tuple of int or None, default=None
+        Output channels of each layer of a convolutional front end
+        (convolution, batch normalisation over the real steps, ReLU); None:
+        no convolutions. ``(128, 256, 128)`` with ``conv_mode="parallel"`` is
+        LSTM-FCN's branch.
+    conv_kernel_sizes : int, tuple of int or None, default=None
+        Kernel size of each convolution: an int for every layer, a tuple with
+        one entry per layer, or None for FCN's 8, 5, 3 (3 beyond the third
+        layer). The convolutions are causal and aligned on the newest step.
+    conv_strides : int or tuple of int, default=1
+        Stride of each convolution; a stride ``s`` turns ``L`` steps into
+        ``ceil(L / s)`` (downsampling a long series before the recurrence).
+    conv_mode : {"parallel", "before"}, default="parallel"
+        ``"parallel"``: the convolutions form a branch beside the recurrent
+        layer; its output, averaged over the real steps, joins the recurrent
+        summary before the linear head (LSTM-FCN). ``"before"``: the recurrent
+        layer reads the convolutions' output instead of the raw series.
 """
 
 ATTRIBUTES_DOC = """

@@ -159,3 +159,42 @@ class ChronologicalSplit:
             )
         split = n - n_valid
         return dataset.subset(slice(0, split)), dataset.subset(slice(split, n))
+
+
+class ClassChronologicalSplit:
+    """skorch ``train_split`` for classifiers: the newest samples of each class.
+
+    For every class, the last ``ceil(n_c * validation_fraction)`` of its
+    samples, in the order given, validate (at most ``n_c - 1``, so each class
+    keeps a training sample; a class with a single sample only trains).
+    Every class is thus validated in proportion to its size even when the
+    samples are sorted by class, and windows cut from one series still
+    validate on their newest part.
+
+    Parameters
+    ----------
+    validation_fraction : float
+        Share of each class held out, in (0, 1).
+    """
+
+    def __init__(self, validation_fraction: float):
+        self.validation_fraction = validation_fraction
+
+    def __call__(self, dataset, y=None, **fit_params):
+        codes = np.asarray(dataset.y)[dataset.indices]
+        parts = []
+        for code in np.unique(codes):
+            positions = np.flatnonzero(codes == code)
+            n_class = len(positions)
+            k = min(int(np.ceil(n_class * self.validation_fraction)), n_class - 1)
+            if k > 0:
+                parts.append(positions[n_class - k :])
+        valid = np.sort(np.concatenate(parts)) if parts else np.empty(0, np.int64)
+        if len(valid) == 0:
+            raise ValueError(
+                f"Cannot hold out a validation_fraction={self.validation_fraction} "
+                f"of each class of {len(codes)} samples for early stopping: no class "
+                "has two samples. Pass more samples or set early_stopping=False."
+            )
+        train = np.setdiff1d(np.arange(len(codes)), valid)
+        return dataset.subset(train), dataset.subset(valid)

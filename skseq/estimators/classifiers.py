@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
+import torch
 from scipy.special import log_softmax, softmax
 from sklearn.base import ClassifierMixin
+from sklearn.utils._param_validation import StrOptions
+from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import column_or_1d
 from torch import nn
@@ -12,14 +15,40 @@ from torch import nn
 from ..utils.validation import check_target
 from ._base import (
     ATTRIBUTES_DOC,
+    HEAD_PARAMETERS_DOC,
     PARAMETERS_DOC,
     RecurrentEstimatorMixin,
     _ParamsMixin,
 )
+from ._data import ClassChronologicalSplit
+
+CLASS_WEIGHT_DOC = """
+    class_weight : "balanced", dict or None, default=None
+        Weights of the classes in the cross-entropy loss, as in
+        scikit-learn: ``"balanced"`` weighs each class by
+        ``n_samples / (n_classes * n_c)``, a dict maps labels to weights
+        (missing labels weigh 1), None weighs all classes equally.
+"""
 
 
 class _ClassifierBase(RecurrentEstimatorMixin, ClassifierMixin, _ParamsMixin):
     _criterion = nn.CrossEntropyLoss
+    _parameter_constraints = {
+        **RecurrentEstimatorMixin._parameter_constraints,
+        "class_weight": [StrOptions({"balanced"}), dict, None],
+    }
+
+    def _train_split(self):
+        # Validate on the newest samples of each class, so that a training
+        # set sorted by class still validates every class.
+        if not self.early_stopping:
+            return None
+        return ClassChronologicalSplit(float(self.validation_fraction))
+
+    def _criterion_params(self) -> dict:
+        if self.class_weight is None:
+            return {}
+        return {"weight": torch.tensor(self.class_weight_, dtype=torch.float32)}
 
     def _encode_target(self, y, n_samples, continuing, sample_weight=None):
         y = check_target(y, n_samples, estimator=self, numeric=False)
@@ -43,6 +72,12 @@ class _ClassifierBase(RecurrentEstimatorMixin, ClassifierMixin, _ParamsMixin):
                 "(e.g. a label column that is constant over the training period)."
             )
         self.classes_ = classes
+        if self.class_weight is not None:
+            self.class_weight_ = compute_class_weight(
+                self.class_weight, classes=classes, y=y
+            ).astype(np.float64)
+        elif hasattr(self, "class_weight_"):
+            del self.class_weight_  # from an earlier fit with class weights
         return codes.astype(np.int64), len(classes)
 
     def fit(self, X, y, sample_weight=None):
@@ -103,19 +138,23 @@ class _ClassifierBase(RecurrentEstimatorMixin, ClassifierMixin, _ParamsMixin):
 class RecurrentClassifier(_ClassifierBase):
     __doc__ = f"""Recurrent network classifier (RNN, LSTM or GRU), trained with skorch.
 
-    A seq2vec model: the last hidden state of the top layer goes through a
-    linear layer to one logit per class, trained with cross-entropy.
+    A seq2vec model: the last hidden state of the top layer (or the outputs
+    of all steps pooled by ``head``, and an optional convolutional branch)
+    goes through a linear layer to one logit per class, trained with
+    cross-entropy.
 
     Parameters
     ----------
     cell : {{"rnn", "lstm", "gru", "peephole", "cifg"}}, default="lstm"
         The recurrent cell (see :class:`RecurrentRegressor`); searchable
         with ``GridSearchCV``.
-{PARAMETERS_DOC}
+{PARAMETERS_DOC}{HEAD_PARAMETERS_DOC}{CLASS_WEIGHT_DOC}
     Attributes
     ----------
     classes_ : ndarray of shape (n_classes,)
         The class labels, sorted.
+    class_weight_ : ndarray of shape (n_classes,)
+        Weight of each class in the loss (only when ``class_weight`` is set).
 {ATTRIBUTES_DOC}
     Examples
     --------
@@ -157,6 +196,12 @@ class RecurrentClassifier(_ClassifierBase):
         layer_norm=False,
         torch_threads=None,
         precision="float32",
+        head="last",
+        conv_channels=None,
+        conv_kernel_sizes=None,
+        conv_strides=1,
+        conv_mode="parallel",
+        class_weight=None,
     ):
         self._set_init_params(locals())
 
@@ -188,6 +233,12 @@ class _FixedCellClassifier(_ClassifierBase):
         layer_norm=False,
         torch_threads=None,
         precision="float32",
+        head="last",
+        conv_channels=None,
+        conv_kernel_sizes=None,
+        conv_strides=1,
+        conv_mode="parallel",
+        class_weight=None,
     ):
         self._set_init_params(locals())
 

@@ -8,6 +8,7 @@ from sklearn.base import RegressorMixin
 from ..utils.validation import check_target
 from ._base import (
     ATTRIBUTES_DOC,
+    HEAD_PARAMETERS_DOC,
     PARAMETERS_DOC,
     RecurrentEstimatorMixin,
     _ParamsMixin,
@@ -134,8 +135,9 @@ class _RegressorBase(
 class RecurrentRegressor(_RegressorBase):
     __doc__ = f"""Recurrent network regressor (RNN, LSTM or GRU), trained with skorch.
 
-    A seq2vec model: the last hidden state of the top layer goes through a
-    linear layer to one output per column of ``y``, so a 2-D ``y`` with one
+    A seq2vec model: the last hidden state of the top layer (or the outputs
+    of all steps pooled by ``head``, and an optional convolutional branch)
+    goes through a linear layer to one output per column of ``y``, so a 2-D ``y`` with one
     column per horizon step gives a direct multi-step forecaster.
 
     Parameters
@@ -150,6 +152,7 @@ class RecurrentRegressor(_RegressorBase):
         Standardise ``y`` (per column) for training and undo it in
         ``predict``, so prices and temperatures train as easily as returns.
 {PROBABILISTIC_DOC}
+{HEAD_PARAMETERS_DOC}
     Attributes
     ----------
 {ATTRIBUTES_DOC}
@@ -201,6 +204,11 @@ class RecurrentRegressor(_RegressorBase):
         layer_norm=False,
         torch_threads=None,
         precision="float32",
+        head="last",
+        conv_channels=None,
+        conv_kernel_sizes=None,
+        conv_strides=1,
+        conv_mode="parallel",
     ):
         self._set_init_params(locals())
 
@@ -235,6 +243,11 @@ class _FixedCellRegressor(_RegressorBase):
         layer_norm=False,
         torch_threads=None,
         precision="float32",
+        head="last",
+        conv_channels=None,
+        conv_kernel_sizes=None,
+        conv_strides=1,
+        conv_mode="parallel",
     ):
         self._set_init_params(locals())
 

@@ -4,7 +4,8 @@ Per forecasting task: forecast vs actual on the test period, test error by
 horizon step, fan charts of the prediction intervals, a calibration plot
 (nominal against empirical coverage), and the training/validation loss
 curves of the recurrent winners. Per classification task: test accuracy per
-model and loss curves.
+model, loss curves and the confusion matrices of the network and the best
+baseline.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ matplotlib.use("Agg")  # before pyplot: no display, no GUI event loop
 
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+from sklearn.metrics import ConfusionMatrixDisplay  # noqa: E402
 
 from .runner import ModelResult, TaskResult  # noqa: E402
 
@@ -217,9 +219,16 @@ def _accuracy_plot(tr: TaskResult, path: Path) -> Path:
     ax.barh(
         [m.name for m in models], [m.test["accuracy"] for m in models], color=colors
     )
-    published = tr.data.get("published", {}).get("1nn_euclidean")
-    if published is not None:
-        ax.axvline(published, color="tab:red", ls="--", lw=1, label="published 1-NN")
+    published = tr.data.get("published", {})
+    if published:
+        name, best = max(published.items(), key=lambda item: item[1])
+        ax.axvline(
+            best, color="tab:red", ls="--", lw=1, label=f"best published ({name})"
+        )
+    target = tr.data.get("target")
+    if target is not None:
+        ax.axvline(target, color="k", ls=":", lw=1, label="target")
+    if published or target is not None:
         ax.legend(fontsize=8, loc="lower right")
     ax.set_xlim(0, 1)
     ax.set_xlabel("test accuracy (official split)")
@@ -313,6 +322,48 @@ def _calibration_plot(tr: TaskResult, path: Path) -> Path | None:
     return _save(fig, path)
 
 
+def confusion_models(tr: TaskResult) -> list[ModelResult]:
+    """Models whose confusion matrices are drawn: the network and the most
+    accurate baseline on the test split.
+
+    Parameters
+    ----------
+    tr : TaskResult
+
+    Returns
+    -------
+    list of ModelResult
+    """
+    chosen = [m for m in tr.models if m.kind == "network"]
+    baselines = [m for m in tr.models if m.kind == "baseline"]
+    if baselines:
+        chosen.append(max(baselines, key=lambda m: m.test["accuracy"]))
+    return chosen
+
+
+def _confusion_plot(tr: TaskResult, path: Path) -> Path | None:
+    models = confusion_models(tr)
+    if not models:
+        return None
+    labels = np.unique(tr.y_test)
+    side = 2.6 + 0.3 * len(labels)
+    fig, axes = plt.subplots(
+        1, len(models), figsize=(side * len(models), side + 0.4), squeeze=False
+    )
+    for ax, m in zip(axes[0], models, strict=True):
+        ConfusionMatrixDisplay.from_predictions(
+            tr.y_test, m.predictions, labels=labels, ax=ax, colorbar=False
+        )
+        ax.set_title(f"{m.name}: accuracy {m.test['accuracy']:.3f}", fontsize=9)
+        ax.tick_params(axis="x", labelrotation=45, labelsize=7)
+        ax.tick_params(axis="y", labelsize=7)
+    fig.suptitle(
+        f"{tr.task.name}: confusion matrices on the test split (rows: true class)",
+        fontsize=9,
+    )
+    return _save(fig, path)
+
+
 def task_figures(tr: TaskResult, out: Path) -> dict[str, Path]:
     """Draw the figures of one task into ``out``.
 
@@ -326,8 +377,8 @@ def task_figures(tr: TaskResult, out: Path) -> dict[str, Path]:
     -------
     dict
         Figure kind (``"forecast"``, ``"horizon"``, ``"fan"``,
-        ``"calibration"``, ``"loss"``, ``"accuracy"``) -> path of the PNG
-        file.
+        ``"calibration"``, ``"loss"``, ``"accuracy"``, ``"confusion"``) -> path
+        of the PNG file.
     """
     name = tr.task.name
     figures: dict[str, Path] = {}
@@ -342,6 +393,9 @@ def task_figures(tr: TaskResult, out: Path) -> dict[str, Path]:
             figures["calibration"] = calibration
     else:
         figures["accuracy"] = _accuracy_plot(tr, out / f"{name}_accuracy.png")
+        confusion = _confusion_plot(tr, out / f"{name}_confusion.png")
+        if confusion is not None:
+            figures["confusion"] = confusion
     loss = _loss_plot(tr, out / f"{name}_loss_curves.png")
     if loss is not None:
         figures["loss"] = loss

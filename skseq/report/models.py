@@ -20,9 +20,7 @@ from typing import Any
 import numpy as np
 from scipy import stats
 from sklearn.base import BaseEstimator, RegressorMixin, TransformerMixin, clone
-from sklearn.dummy import DummyClassifier
-from sklearn.linear_model import LogisticRegression, Ridge
-from sklearn.neighbors import KNeighborsClassifier
+from sklearn.linear_model import Ridge
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.validation import check_is_fitted
@@ -50,7 +48,6 @@ __all__ = [
     "LastSteps",
     "ModelSpec",
     "ZeroForecastRegressor",
-    "classification_models",
     "forecast_models",
     "network_names",
 ]
@@ -562,76 +559,3 @@ def _seq2seq_spec(lookbacks: list[int], budget: Any, seed: int) -> ModelSpec:
     return ModelSpec(
         "seq2seq", "network", est, grid, "encoder-decoder (seq2seq) network, LSTM cells"
     )
-
-
-def classification_models(budget: Any, seed: int) -> list[ModelSpec]:
-    """Models of a sequence-classification task, networks first.
-
-    Parameters
-    ----------
-    budget : Budget
-        Epochs and grid sizes of the run mode.
-    seed : int
-        Seed of every network.
-
-    Returns
-    -------
-    list of ModelSpec
-    """
-    specs = []
-    for cell in CELLS:
-        est = Pipeline(
-            [
-                ("scale", SequenceScaler()),
-                (
-                    "model",
-                    skseq.RecurrentClassifier(
-                        cell=cell,
-                        max_epochs=budget.clf_epochs,
-                        batch_size=16,
-                        lr=budget.clf_lr,
-                        random_state=seed,
-                    ),
-                ),
-            ]
-        )
-        specs.append(
-            ModelSpec(
-                cell,
-                "network",
-                est,
-                {"model__hidden_size": list(budget.hidden_sizes)},
-                f"{cell.upper()} seq2vec classifier",
-            )
-        )
-
-    def flat(*steps: Any) -> Pipeline:
-        return Pipeline([("flat", FlattenWindows()), *steps])
-
-    specs += [
-        ModelSpec(
-            "majority",
-            "reference",
-            flat(("model", DummyClassifier(strategy="most_frequent"))),
-            {},
-            "always the most frequent training class",
-        ),
-        ModelSpec(
-            "1nn",
-            "baseline",
-            flat(("model", KNeighborsClassifier(n_neighbors=1))),
-            {},
-            "1-nearest neighbour, Euclidean distance on the raw series",
-        ),
-        ModelSpec(
-            "logistic",
-            "baseline",
-            flat(
-                ("scale", StandardScaler()),
-                ("model", LogisticRegression(max_iter=2000)),
-            ),
-            {"model__C": [0.1, 1.0, 10.0]},
-            "logistic regression on the flattened, standardised series",
-        ),
-    ]
-    return specs
