@@ -19,7 +19,9 @@ from skorch import NeuralNet
 from skorch.callbacks import EarlyStopping, GradientNormClipping
 
 from ..nn import CELLS, RecurrentNet
+from ..nn.normalization import NORMALIZE_MODES, NormalizedNet
 from ..utils.validation import check_n_features, check_sequences
+from . import _inputs
 from ._data import BatchLoader, ChronologicalSplit, SequenceDataset
 
 #: Optimizers that can be named by string.
@@ -97,7 +99,16 @@ class RecurrentEstimatorMixin:
         "callbacks": [list, tuple, None],
         "warm_start": ["boolean"],
         "scale_target": ["boolean"],
+        "normalize": [StrOptions(set(NORMALIZE_MODES)), None],
+        "target_index": [Interval(Integral, None, None, closed="neither"), None],
+        "categorical_features": ["array-like", None],
+        "embedding_dim": [Interval(Integral, 1, None, closed="left"), None],
     }
+
+    # Window location of ``normalize="window"``: "last" (the forecast
+    # origin) or "mean"; see the README for the measurement behind it.
+    _window_location = "last"
+    _window_levels = False
 
     def _check_params(self) -> None:
         """Validate every parameter against ``_parameter_constraints``.
@@ -162,10 +173,53 @@ class RecurrentEstimatorMixin:
         """The training dataset (subclasses may feed the target to the module)."""
         return SequenceDataset(seqs.X, seqs.lengths, y_encoded)
 
+    # -- inputs: normalisation and embeddings --------------------------------
+    def _output_map(self, n_features: int) -> dict:
+        """Target column and standardisation for the output map (regressors)."""
+        return {}
+
+    def _fit_inputs(self, seqs) -> None:
+        """Learn the input statistics and category codes used by the network."""
+        n_features = seqs.n_features
+        self.categorical_features_ = _inputs.resolve_columns(
+            self.categorical_features, n_features, "categorical_features", self
+        )
+        codes = _inputs.category_codes(seqs.X, self.categorical_features_, self)
+        self.categories_ = codes
+        mean, std = _inputs.feature_statistics(seqs.X)
+        self.input_mean_, self.input_scale_ = mean, std
+        continuous = [
+            f for f in range(n_features) if f not in self.categorical_features_
+        ]
+        if self.normalize is None:
+            _inputs.warn_large_inputs(mean, std, continuous, self)
+
+    def _wrap_module(self, n_features: int, n_outputs: int) -> dict:
+        """skorch ``module`` arguments: the network behind :class:`NormalizedNet`."""
+        inner, inner_kwargs = self._module_spec(n_features, n_outputs)
+        inner_kwargs = {k: v for k, v in inner_kwargs.items() if k != "n_features"}
+        n_categories = [int(c.max(initial=0)) + 1 for c in self.categories_]
+        return {
+            "inner": inner,
+            "inner_kwargs": inner_kwargs,
+            "n_features": n_features,
+            "normalize": self.normalize,
+            "feature_mean": self.input_mean_.tolist(),
+            "feature_scale": self.input_scale_.tolist(),
+            "categorical": list(self.categorical_features_),
+            "n_categories": n_categories,
+            "embedding_dims": _inputs.embedding_widths(
+                n_categories, self.embedding_dim
+            ),
+            "location": self._window_location,
+            "levels": self._window_levels,
+            **self._output_map(n_features),
+        }
+
     def _build_net(self, n_features: int, n_outputs: int, seed: int) -> NeuralNet:
-        module, module_kwargs = self._module_spec(n_features, n_outputs)
+        module_kwargs = self._wrap_module(n_features, n_outputs)
         return NeuralNet(
-            module=module,
+            module=NormalizedNet,
             **{f"module__{key}": value for key, value in module_kwargs.items()},
             criterion=self._criterion,
             optimizer=self._optimizer_class(),
@@ -202,6 +256,10 @@ class RecurrentEstimatorMixin:
                 f"warm_start=True but y has {n_outputs} outputs where the fitted "
                 f"network has {self.n_outputs_}; set warm_start=False to refit."
             )
+        if continuing:
+            self._check_inputs(seqs)
+        else:
+            self._fit_inputs(seqs)
         seed = int(check_random_state(self.random_state).randint(0, 2**31 - 1))
         dataset = self._make_dataset(seqs, y_encoded)
         device = _resolve_device(self.device)
@@ -217,12 +275,20 @@ class RecurrentEstimatorMixin:
         self.n_outputs_ = n_outputs
         return self
 
+    def _check_inputs(self, seqs) -> None:
+        """Refuse category codes that the fitted embeddings never saw."""
+        if self.categorical_features_:
+            _inputs.check_known_codes(
+                seqs.X, self.categorical_features_, self.categories_, self
+            )
+
     # -- predict ------------------------------------------------------------
     def _forward(self, X) -> np.ndarray:
         """Network outputs for X as float64, shape (n_samples, n_outputs)."""
         check_is_fitted(self, "net_")
         seqs = check_sequences(X, estimator=self)
         check_n_features(seqs, self.n_features_in_, self)
+        self._check_inputs(seqs)
         net = self.net_
         module = net.module_
         module.eval()
@@ -291,6 +357,51 @@ default="adam"
         starting from a freshly initialised one.
 """
 
+INPUTS_DOC = """
+    categorical_features : array-like of int or bool, or None, default=None
+        Feature columns (indices, negative ones from the end, or a boolean
+        mask) holding integer category codes (series identity, weekday,
+        hour), as in scikit-learn's HistGradientBoosting. Each goes through
+        its own ``torch.nn.Embedding`` (never through normalisation). Codes
+        must be non-negative integers; a code not seen in ``fit`` raises a
+        ValueError at predict.
+    embedding_dim : int or None, default=None
+        Width of every embedding; None gives ``min(16, (n_codes + 1) // 2)``
+        per column.
+"""
+
+NORMALIZE_DOC = """
+    normalize : {{"window", "global"}} or None, default={default}
+        Input normalisation inside the network (so no scaler is needed in
+        front). ``"window"``: every window and continuous feature is
+        centred on its last observed value and divided by its own standard
+        deviation over the lookback (padding ignored, scales floored at 1 %
+        of the feature's training scale); {window_output}
+        ``"global"``: each feature is standardised with its training mean and
+        standard deviation. None: raw values (a UserWarning is issued when
+        they are far from unit scale).
+"""
+
+REGRESSOR_NORMALIZE = NORMALIZE_DOC.format(
+    default='"window"',
+    window_output="""the outputs ``z`` are mapped back
+        per sample to ``last + scale * z`` with the statistics of column
+        ``target_index``, so the network forecasts departures from the last
+        value in units of the window's spread: level shifts and trends outside
+        the training range are harmless, as for the naive forecast.""",
+) + """    target_index : int or None, default=0
+        Feature column of the windows that holds the target series, in the
+        target's units (used by ``normalize="window"``); None only normalises
+        the inputs and leaves the outputs in the (standardised) target scale.
+"""
+
+CLASSIFIER_NORMALIZE = NORMALIZE_DOC.format(
+    default='"global"',
+    window_output="""the class logits are not mapped (the
+        level of a window is then invisible to the classifier, hence the
+        default ``"global"``).""",
+)
+
 ATTRIBUTES_DOC = """
     net_ : skorch.NeuralNet
         The trained skorch net; ``net_.module_`` is the torch module and
@@ -299,6 +410,13 @@ ATTRIBUTES_DOC = """
         Features per time step seen in ``fit`` (1 for 2-D input).
     n_outputs_ : int
         Outputs of the network.
+    input_mean_, input_scale_ : ndarray of shape (n_features_in_,)
+        Training mean and standard deviation of each feature (padding
+        ignored), used by ``normalize="global"`` and the window-scale floor.
+    categorical_features_ : list of int
+        The categorical feature columns.
+    categories_ : list of ndarray
+        The codes seen in ``fit``, one sorted array per categorical column.
 """
 
 

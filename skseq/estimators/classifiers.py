@@ -12,6 +12,8 @@ from torch import nn
 from ..utils.validation import check_target
 from ._base import (
     ATTRIBUTES_DOC,
+    CLASSIFIER_NORMALIZE,
+    INPUTS_DOC,
     PARAMETERS_DOC,
     RecurrentEstimatorMixin,
     _ParamsMixin,
@@ -105,7 +107,7 @@ class RecurrentClassifier(_ClassifierBase):
     ----------
     cell : {{"rnn", "lstm", "gru"}}, default="lstm"
         The recurrent cell; searchable with ``GridSearchCV``.
-{PARAMETERS_DOC}
+{PARAMETERS_DOC}{CLASSIFIER_NORMALIZE}{INPUTS_DOC}
     Attributes
     ----------
     classes_ : ndarray of shape (n_classes,)
@@ -146,6 +148,9 @@ class RecurrentClassifier(_ClassifierBase):
         verbose=0,
         callbacks=None,
         warm_start=False,
+        normalize="global",
+        categorical_features=None,
+        embedding_dim=None,
     ):
         self._set_init_params(locals())
 
@@ -172,6 +177,9 @@ class _FixedCellClassifier(_ClassifierBase):
         verbose=0,
         callbacks=None,
         warm_start=False,
+        normalize="global",
+        categorical_features=None,
+        embedding_dim=None,
     ):
         self._set_init_params(locals())
 

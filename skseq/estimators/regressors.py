@@ -7,9 +7,12 @@ from sklearn.base import RegressorMixin
 from torch import nn
 
 from ..utils.validation import check_target
+from . import _inputs
 from ._base import (
     ATTRIBUTES_DOC,
+    INPUTS_DOC,
     PARAMETERS_DOC,
+    REGRESSOR_NORMALIZE,
     RecurrentEstimatorMixin,
     _ParamsMixin,
 )
@@ -26,8 +29,9 @@ class _RegressorBase(RecurrentEstimatorMixin, RegressorMixin, _ParamsMixin):
         y2 = y.reshape(n_samples, -1).astype(np.float64)
         if not continuing:
             self._y_is_1d = y.ndim == 1
+            self._y_stats = (float(y2.mean()), float(y2.std()))
             if self.scale_target:
-                axis = None if self._shared_target_scale else 0
+                axis = None if self._shared_target_scale or self._maps_outputs else 0
                 self.y_mean_ = np.broadcast_to(y2.mean(axis=axis), y2.shape[1]).copy()
                 scale = np.broadcast_to(y2.std(axis=axis), y2.shape[1])
                 self.y_scale_ = np.where(scale > 0, scale, 1.0)
@@ -37,6 +41,35 @@ class _RegressorBase(RecurrentEstimatorMixin, RegressorMixin, _ParamsMixin):
         elif y2.shape[1] != len(self.y_mean_):
             return y2, y2.shape[1]  # the caller reports the mismatch
         return ((y2 - self.y_mean_) / self.y_scale_).astype(np.float32), y2.shape[1]
+
+    @property
+    def _maps_outputs(self) -> bool:
+        """Whether outputs go through the window map (one scale for all columns)."""
+        return self.normalize == "window" and self.target_index is not None
+
+    def _output_map(self, n_features: int) -> dict:
+        if not self._maps_outputs:
+            return {}
+        t = int(self.target_index)
+        if not -n_features <= t < n_features or (
+            t % n_features in self.categorical_features_
+        ):
+            raise ValueError(
+                f"target_index={t} must name a continuous feature column of the "
+                f"input ({n_features} features per time step, categorical "
+                f"{self.categorical_features_}); it is the target series whose "
+                "window statistics map the outputs back. Set target_index=None "
+                "when the target is not among the inputs."
+            )
+        t %= n_features
+        _inputs.warn_target_units(
+            self.input_mean_[t], self.input_scale_[t], *self._y_stats, t, self
+        )
+        return {
+            "target_index": t,
+            "y_mean": float(self.y_mean_[0]),
+            "y_scale": float(self.y_scale_[0]),
+        }
 
     def fit(self, X, y):
         """Train a fresh network (or continue, with ``warm_start``).
@@ -95,9 +128,11 @@ class RecurrentRegressor(_RegressorBase):
         ``GridSearchCV``.
 {PARAMETERS_DOC}
     scale_target : bool, default=True
-        Standardise ``y`` (per column) for training and undo it in
-        ``predict``, so prices and temperatures train as easily as returns.
-
+        Standardise ``y`` for training and undo it in ``predict``, so prices
+        and temperatures train as easily as returns: per column, or with one
+        mean and scale for all columns when the outputs are mapped by
+        ``normalize="window"``.
+{REGRESSOR_NORMALIZE}{INPUTS_DOC}
     Attributes
     ----------
 {ATTRIBUTES_DOC}
@@ -140,6 +175,10 @@ class RecurrentRegressor(_RegressorBase):
         callbacks=None,
         warm_start=False,
         scale_target=True,
+        normalize="window",
+        target_index=0,
+        categorical_features=None,
+        embedding_dim=None,
     ):
         self._set_init_params(locals())
 
@@ -167,6 +206,10 @@ class _FixedCellRegressor(_RegressorBase):
         callbacks=None,
         warm_start=False,
         scale_target=True,
+        normalize="window",
+        target_index=0,
+        categorical_features=None,
+        embedding_dim=None,
     ):
         self._set_init_params(locals())
 

@@ -7,7 +7,7 @@ from numbers import Real
 from sklearn.utils._param_validation import Interval
 
 from ..nn import Seq2SeqNet
-from ._base import ATTRIBUTES_DOC, PARAMETERS_DOC
+from ._base import ATTRIBUTES_DOC, INPUTS_DOC, PARAMETERS_DOC, REGRESSOR_NORMALIZE
 from ._data import SequenceDataset
 from .regressors import _RegressorBase
 
@@ -50,7 +50,7 @@ class Seq2SeqRegressor(_RegressorBase):
     scale_target : bool, default=True
         Standardise ``y`` with one mean and scale shared by all horizon
         columns (they are fed back into the decoder), undone in ``predict``.
-
+{REGRESSOR_NORMALIZE}{INPUTS_DOC}
     Attributes
     ----------
 {ATTRIBUTES_DOC}
@@ -96,6 +96,10 @@ class Seq2SeqRegressor(_RegressorBase):
         callbacks=None,
         warm_start=False,
         scale_target=True,
+        normalize="window",
+        target_index=0,
+        categorical_features=None,
+        embedding_dim=None,
     ):
         self._set_init_params(locals())
 
