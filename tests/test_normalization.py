@@ -28,8 +28,9 @@ def _trend_split(seed=0, n=500, lookback=16, horizon=2):
     rng = np.random.default_rng(seed)
     t = np.arange(n, dtype=float)
     series = 0.1 * t + rng.normal(0.0, 1.0, n)
-    X, y = make_supervised(series[:, None], 0, horizon=horizon, lookback=lookback,
-                           min_history="full")
+    X, y = make_supervised(
+        series[:, None], 0, horizon=horizon, lookback=lookback, min_history="full"
+    )
     cut = int(0.6 * len(X))
     start = cut + 50  # noise of sd 1 stays below 5 trend steps of 0.1 * 50
     Xtr, ytr, Xte, yte = X[:cut], y[:cut], X[start:], y[start:]
@@ -59,8 +60,7 @@ def test_random_walk_shows_no_skill():
     """Normalising with the lookback's statistics must not leak the target."""
     rng = np.random.default_rng(1)
     walk = np.cumsum(rng.normal(size=1400))
-    X, y = make_supervised(walk[:, None], 0, horizon=1, lookback=12,
-                           min_history="full")
+    X, y = make_supervised(walk[:, None], 0, horizon=1, lookback=12, min_history="full")
     Xtr, ytr, Xte, yte = X[:1000], y[:1000], X[1000:], y[1000:]
     naive = _mae(Xte[:, -1, 0], yte)
     model = GRURegressor(**SMALL).fit(Xtr, ytr)
@@ -99,9 +99,15 @@ def test_one_affine_map_on_every_output_column():
     """loc + scale * z per sample, the same map for all outputs."""
     torch.manual_seed(0)
     net = NormalizedNet(
-        RecurrentNet, {"n_outputs": 3, "hidden_size": 4}, n_features=1,
-        normalize="window", feature_mean=[0.0], feature_scale=[1.0],
-        target_index=0, y_mean=0.0, y_scale=1.0,
+        RecurrentNet,
+        {"n_outputs": 3, "hidden_size": 4},
+        n_features=1,
+        normalize="window",
+        feature_mean=[0.0],
+        feature_scale=[1.0],
+        target_index=0,
+        y_mean=0.0,
+        y_scale=1.0,
     ).eval()
     X = torch.randn(4, 6, 1)
     shifted = net(X * 2.0 + 10.0)

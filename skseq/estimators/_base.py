@@ -108,7 +108,6 @@ class RecurrentEstimatorMixin:
     # Window location of ``normalize="window"``: "last" (the forecast
     # origin) or "mean"; see the README for the measurement behind it.
     _window_location = "last"
-    _window_levels = False
 
     def _check_params(self) -> None:
         """Validate every parameter against ``_parameter_constraints``.
@@ -212,7 +211,6 @@ class RecurrentEstimatorMixin:
                 n_categories, self.embedding_dim
             ),
             "location": self._window_location,
-            "levels": self._window_levels,
             **self._output_map(n_features),
         }
 

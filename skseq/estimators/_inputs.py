@@ -56,7 +56,9 @@ def _distinct_rows(X: np.ndarray) -> np.ndarray:
     n, T, F = X.shape
     if n >= 2 and T >= 2 and X.strides[0] == X.strides[1] and X.strides[0] != 0:
         return as_strided(
-            X, shape=(n + T - 1, F), strides=(X.strides[0], X.strides[2]),
+            X,
+            shape=(n + T - 1, F),
+            strides=(X.strides[0], X.strides[2]),
             writeable=False,
         )
     return X.reshape(-1, F)

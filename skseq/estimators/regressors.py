@@ -45,7 +45,7 @@ class _RegressorBase(RecurrentEstimatorMixin, RegressorMixin, _ParamsMixin):
     @property
     def _maps_outputs(self) -> bool:
         """Whether outputs go through the window map (one scale for all columns)."""
-        return self.normalize == "window" and self.target_index is not None
+        return self.normalize in ("window", "delta") and self.target_index is not None
 
     def _output_map(self, n_features: int) -> dict:
         if not self._maps_outputs:

@@ -15,7 +15,7 @@ import torch
 from torch import nn
 
 #: Values of ``normalize``.
-NORMALIZE_MODES = ("window", "global")
+NORMALIZE_MODES = ("window", "delta", "global")
 
 #: Window location: the last observed value or the mean of the window.
 LOCATIONS = ("last", "mean")
@@ -83,7 +83,10 @@ class NormalizedNet(nn.Module):
         ``target_index`` set, outputs ``z`` are mapped back to
         ``loc + scale * z`` with the window statistics of the target column.
         ``"global"``: the training mean and standard deviation of each
-        feature (``feature_mean``, ``feature_scale``). None: the raw values.
+        feature (``feature_mean``, ``feature_scale``). ``"delta"``: inputs
+        as ``"global"``; outputs are departures from the last observed
+        value of the target column, ``last + z`` (in standardised target
+        units). None: the raw values.
     feature_mean, feature_scale : sequence of float
         Training statistics of every raw feature (used by ``"global"``;
         ``feature_scale`` also sets the floor of window scales).
@@ -123,7 +126,6 @@ class NormalizedNet(nn.Module):
         y_scale: float = 1.0,
         location: str = "last",
         scale_floor: float = 1e-2,
-        levels: bool = False,
     ) -> None:
         super().__init__()
         if normalize is not None and normalize not in NORMALIZE_MODES:
@@ -157,9 +159,7 @@ class NormalizedNet(nn.Module):
             nn.Embedding(int(n), int(d))
             for n, d in zip(n_categories, embedding_dims, strict=True)
         )
-        self.levels = bool(levels) and normalize == "window"
-        width = len(continuous) * (2 if self.levels else 1)
-        width += sum(int(d) for d in embedding_dims)
+        width = len(continuous) + sum(int(d) for d in embedding_dims)
         self.inner = inner(n_features=width, **inner_kwargs)
 
     def encode_inputs(
@@ -179,16 +179,17 @@ class NormalizedNet(nn.Module):
         if self.normalize == "window":
             win_loc, win_std = window_statistics(values, lengths, self.location)
             win_std = torch.maximum(win_std, self.scale_floor)
-            centred = (values - win_loc) / win_std
-            if self.levels:
-                level = (win_loc - self.feature_mean) / self.feature_scale
-                centred = torch.cat([centred, level.expand_as(centred)], dim=2)
-            values = centred
+            values = (values - win_loc) / win_std
             if self.target is not None:
                 loc = (win_loc[:, 0, self.target, None] - self.y_mean) / self.y_scale
                 scale = win_std[:, 0, self.target, None] / self.y_scale
-        elif self.normalize == "global":
-            values = (values - self.feature_mean) / self.feature_scale
+        else:
+            if self.normalize == "delta" and self.target is not None:
+                last = values[:, -1, self.target, None]
+                loc = (last - self.y_mean) / self.y_scale
+                scale = torch.ones_like(loc)
+            if self.normalize in ("global", "delta"):
+                values = (values - self.feature_mean) / self.feature_scale
         if self.categorical:
             codes = X[:, :, self.categorical].long()
             parts = [values] + [

@@ -35,6 +35,11 @@ class Seq2SeqNet(nn.Module):
         Dropout between stacked layers and before the output layer.
     teacher_forcing : float, default=1.0
         Probability of feeding the true previous value while training.
+    future_positions : list of list of int or None, default=None
+        Known-future covariates: for each horizon step ``h``, the feature
+        positions of the input's *last* row that hold values for step
+        ``h`` (see ``known_future`` in :func:`skseq.make_supervised`); the
+        decoder reads them next to the previous value.
     """
 
     def __init__(
@@ -46,6 +51,7 @@ class Seq2SeqNet(nn.Module):
         num_layers: int = 1,
         dropout: float = 0.0,
         teacher_forcing: float = 1.0,
+        future_positions: list[list[int]] | None = None,
     ) -> None:
         super().__init__()
         # The encoder is a headless RecurrentNet, so that front padding is
@@ -59,8 +65,15 @@ class Seq2SeqNet(nn.Module):
             dropout=dropout,
         )
         extra = {"nonlinearity": "tanh"} if cell == "rnn" else {}
+        if future_positions is not None:
+            self.register_buffer(
+                "future_positions", torch.tensor(future_positions, dtype=torch.long)
+            )
+        else:
+            self.future_positions = None
+        n_known = 0 if future_positions is None else len(future_positions[0])
         self.decoder = CELLS[cell](
-            input_size=1,
+            input_size=1 + n_known,
             hidden_size=hidden_size,
             num_layers=num_layers,
             batch_first=True,
@@ -83,13 +96,21 @@ class Seq2SeqNet(nn.Module):
         batch = X.shape[0]
         go = X.new_zeros(batch, 1, 1)
         teaching = self.training and y_teacher is not None
+        known = None
+        if self.future_positions is not None:
+            # (batch, horizon, n_known): step h's known values, from the origin row.
+            known = X[:, -1, :][:, self.future_positions]
         if teaching and self.teacher_forcing >= 1.0:
             # Full teacher forcing: the whole shifted target in one call.
             inputs = torch.cat([go, y_teacher[:, :-1, None].to(X.dtype)], dim=1)
+            if known is not None:
+                inputs = torch.cat([inputs, known], dim=2)
             decoded, _ = self.decoder(inputs, state)
             return self.out(self.dropout(decoded)).squeeze(-1)
         step_input, outputs = go, []
         for h in range(self.horizon):
+            if known is not None:
+                step_input = torch.cat([step_input, known[:, h : h + 1]], dim=2)
             decoded, state = self.decoder(step_input, state)
             value = self.out(self.dropout(decoded))  # (batch, 1, 1)
             outputs.append(value[:, 0, 0])
