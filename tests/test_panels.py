@@ -125,8 +125,9 @@ def test_global_model_over_series_of_different_scales():
     for key, scale in [("s0", 1.0), ("s1", 10.0), ("s2", 0.1)]:
         part = pred[pred["series"] == key]
         mae = np.mean(np.abs(part["y_true"] - part["y_pred"]))
-        # Each series is forecast on its own scale (the wave has amplitude 1).
-        assert mae < 0.35 * scale, (key, mae)
+        # Each series is forecast on its own scale (its wave has amplitude
+        # `scale`; the levels differ by up to 150).
+        assert mae < 0.5 * scale, (key, mae)
     assert naive.size  # the windows were built
 
 
@@ -139,7 +140,8 @@ def test_forecast_per_series():
     assert len(out) == 9
     assert out.loc["s1"].index[0] == panel["s1"].index[-1] + pd.Timedelta(hours=1)
     # Same as predicting the last window of each series by hand.
-    last = X[-3:]
+    every, _ = make_supervised(panel, "y", horizon=3, lookback=12, dropna=False)
+    last = every[-3:]
     assert np.allclose(out.to_numpy().reshape(3, 3), model.predict(last), atol=1e-5)
 
 
@@ -180,12 +182,12 @@ def test_known_future_target_is_learned_only_with_it(cls):
     kw = dict(horizon=3, lookback=6, min_history="full")
     X, y = make_supervised(df, "y", known_future=["plan"], **kw)
     Xn, yn = make_supervised(df[["y", "other"]], "y", **kw)
-    params = dict(SMALL, max_epochs=40)
+    params = dict(SMALL, max_epochs=40, normalize="global")
     if cls is Seq2SeqRegressor:
         params["known_future"] = [2 + j for j in range(3)]
     model = cls(**params).fit(X[:300], y[:300])
     with_kf = np.mean(np.abs(model.predict(X[300:]) - y[300:]))
-    blind = cls(**SMALL).fit(Xn[:300], yn[:300])
+    blind = cls(**SMALL, normalize="global").fit(Xn[:300], yn[:300])
     without = np.mean(np.abs(blind.predict(Xn[300:]) - yn[300:]))
     assert with_kf < 0.2
     assert without > 0.6  # the target is unpredictable noise without it

@@ -24,6 +24,7 @@ SMALL = dict(hidden_size=16, max_epochs=30, lr=0.03, batch_size=64, random_state
 
 ESTIMATORS = [
     RecurrentRegressor(cell="lstm", **SMALL),
+    RecurrentRegressor(cell="lstm", normalize="global", **SMALL),
     RNNRegressor(**SMALL),
     LSTMRegressor(**SMALL),
     GRURegressor(**SMALL),
@@ -71,9 +72,24 @@ CLASSIFIER_FAILURES = {
 }
 
 
+WINDOW_FAILURES = {
+    "check_regressors_train": (
+        "the check's 2-D X is a table read as univariate sequences; "
+        "normalize='window' (the default) centres every sequence on its last "
+        "value and scales it by its own spread, which throws away exactly the "
+        "per-row levels this tabular target depends on. The same estimator "
+        "with normalize='global' passes the check (listed separately)."
+    ),
+}
+
+
 def expected_failed_checks(estimator):
     if hasattr(estimator, "predict_proba"):
         return {**EXPECTED_FAILURES, **CLASSIFIER_FAILURES}
+    if getattr(estimator, "normalize", None) == "window" or (
+        getattr(getattr(estimator, "estimator", None), "normalize", None) == "window"
+    ):
+        return {**EXPECTED_FAILURES, **WINDOW_FAILURES}
     return EXPECTED_FAILURES
 
 
