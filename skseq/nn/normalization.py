@@ -162,6 +162,15 @@ class NormalizedNet(nn.Module):
         width = len(continuous) + sum(int(d) for d in embedding_dims)
         self.inner = inner(n_features=width, **inner_kwargs)
 
+    def __getattr__(self, name: str):
+        # The inner network's parts (``rnn``, ``head``, ``encode``...) stay
+        # reachable as attributes of the wrapper.
+        try:
+            return super().__getattr__(name)
+        except AttributeError:
+            inner = super().__getattr__("inner")
+            return getattr(inner, name)
+
     def encode_inputs(
         self, X: torch.Tensor, lengths: torch.Tensor | None = None
     ) -> tuple[torch.Tensor, torch.Tensor | None, torch.Tensor | None]:
