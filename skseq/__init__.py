@@ -12,6 +12,7 @@ from .estimators import (
     Seq2SeqRegressor,
 )
 from .forecasting import RecursiveRegressor, forecast
+from .lags import LagsToSequence
 from .windows import FlattenWindows, SequenceScaler, SlidingWindows, make_supervised
 
 __version__ = "0.1.0"
@@ -21,6 +22,7 @@ __all__ = [
     "GRUClassifier",
     "GRURegressor",
     "LSTMClassifier",
+    "LagsToSequence",
     "LSTMRegressor",
     "RNNClassifier",
     "RNNRegressor",
