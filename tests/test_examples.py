@@ -31,6 +31,7 @@ CASES = [
         "sequence_classification.png",
     ),
     ("vanishing_gradient.py", [], "vanishing_gradient.png"),
+    ("global_model.py", [], "global_model.png"),
 ]
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
