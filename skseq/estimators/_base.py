@@ -355,8 +355,7 @@ default="adam"
         starting from a freshly initialised one.
 """
 
-INPUTS_DOC = """
-    categorical_features : array-like of int or bool, or None, default=None
+INPUTS_DOC = """    categorical_features : array-like of int or bool, or None, default=None
         Feature columns (indices, negative ones from the end, or a boolean
         mask) holding integer category codes (series identity, weekday,
         hour), as in scikit-learn's HistGradientBoosting. Each goes through
@@ -368,20 +367,25 @@ INPUTS_DOC = """
         per column.
 """
 
-NORMALIZE_DOC = """
-    normalize : {{"window", "global"}} or None, default={default}
+NORMALIZE_DOC = """    normalize : {{{modes}}} or None, default={default}
         Input normalisation inside the network (so no scaler is needed in
         front). ``"window"``: every window and continuous feature is
         centred on its last observed value and divided by its own standard
         deviation over the lookback (padding ignored, scales floored at 1 %
         of the feature's training scale); {window_output}
         ``"global"``: each feature is standardised with its training mean and
-        standard deviation. None: raw values (a UserWarning is issued when
-        they are far from unit scale).
+        standard deviation.{delta} None: raw values (a UserWarning is issued
+        when they are far from unit scale).
 """
 
 REGRESSOR_NORMALIZE = NORMALIZE_DOC.format(
+    modes='"window", "delta", "global"',
     default='"window"',
+    delta="""
+        ``"delta"``: inputs as ``"global"``, outputs mapped to
+        ``last + z`` (``z`` in the target's global scale): departures from
+        the last value of column ``target_index``, the random walk's
+        forecast.""",
     window_output="""the outputs ``z`` are mapped back
         per sample to ``last + scale * z`` with the statistics of column
         ``target_index``, so the network forecasts departures from the last
@@ -389,12 +393,14 @@ REGRESSOR_NORMALIZE = NORMALIZE_DOC.format(
         the training range are harmless, as for the naive forecast.""",
 ) + """    target_index : int or None, default=0
         Feature column of the windows that holds the target series, in the
-        target's units (used by ``normalize="window"``); None only normalises
+        target's units (used by ``"window"`` and ``"delta"``); None only normalises
         the inputs and leaves the outputs in the (standardised) target scale.
 """
 
 CLASSIFIER_NORMALIZE = NORMALIZE_DOC.format(
+    modes='"window", "global"',
     default='"global"',
+    delta="",
     window_output="""the class logits are not mapped (the
         level of a window is then invisible to the classifier, hence the
         default ``"global"``).""",

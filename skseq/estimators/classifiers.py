@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import log_softmax, softmax
 from sklearn.base import ClassifierMixin
+from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import column_or_1d
 from torch import nn
@@ -22,6 +23,11 @@ from ._base import (
 
 class _ClassifierBase(RecurrentEstimatorMixin, ClassifierMixin, _ParamsMixin):
     _criterion = nn.CrossEntropyLoss
+    # "delta" maps outputs to departures from the last value: regressors only.
+    _parameter_constraints = {
+        **RecurrentEstimatorMixin._parameter_constraints,
+        "normalize": [StrOptions({"window", "global"}), None],
+    }
 
     def _encode_target(self, y, n_samples, continuing):
         y = check_target(y, n_samples, estimator=self, numeric=False)

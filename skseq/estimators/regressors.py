@@ -131,7 +131,7 @@ class RecurrentRegressor(_RegressorBase):
         Standardise ``y`` for training and undo it in ``predict``, so prices
         and temperatures train as easily as returns: per column, or with one
         mean and scale for all columns when the outputs are mapped by
-        ``normalize="window"``.
+        ``normalize="window"`` or ``"delta"``.
 {REGRESSOR_NORMALIZE}{INPUTS_DOC}
     Attributes
     ----------
