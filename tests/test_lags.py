@@ -83,3 +83,51 @@ def test_sktime_recipe():
     pred = forecaster.predict(fh=np.arange(1, 13))
     naive = np.abs(test.to_numpy() - train.iloc[-1]).mean()
     assert np.abs(test.to_numpy() - pred.to_numpy()).mean() < naive
+
+
+def _recorded_sequences(fit_table):
+    """The sequences LagsToSequence makes of the table a library fits on."""
+    from sklearn.base import BaseEstimator, RegressorMixin
+
+    class Recorder(RegressorMixin, BaseEstimator):
+        def fit(self, X, y):
+            self.X_ = np.asarray(X)
+            return self
+
+        def predict(self, X):
+            return np.zeros(len(X))
+
+    return fit_table(Recorder)
+
+
+def test_library_lag_orders_match_the_recipes():
+    """On y = 0, 1, 2, ... the first training sequence must read 0, 1, 2, 3."""
+    y = pd.Series(np.arange(20.0))
+    found = 0
+    try:
+        from skforecast.recursive import ForecasterRecursive
+        from sklearn.linear_model import Ridge
+
+        table = ForecasterRecursive(Ridge(), lags=4).create_train_X_y(y)[0]
+        seq = LagsToSequence(order="newest_first").fit_transform(table)
+        assert seq[0, :, 0].tolist() == [0.0, 1.0, 2.0, 3.0]
+        found += 1
+    except ImportError:
+        pass
+    try:
+        from sktime.forecasting.compose import make_reduction
+
+        def fit(Recorder):
+            forecaster = make_reduction(Recorder(), window_length=4,
+                                        strategy="recursive").fit(y)
+            return forecaster.estimator_.X_
+
+        seq = LagsToSequence(order="oldest_first").fit_transform(
+            _recorded_sequences(fit)
+        )
+        assert seq[0, :, 0].tolist() == [0.0, 1.0, 2.0, 3.0]
+        found += 1
+    except ImportError:
+        pass
+    if not found:
+        pytest.skip("neither skforecast nor sktime is installed")
