@@ -49,9 +49,8 @@ def window_statistics(
         standard deviation (0 for a constant or one-step window).
     """
     n_steps = X.shape[1]
-    if lengths is None:
-        mean = X.mean(dim=1, keepdim=True)
-        var = (X - mean).square().mean(dim=1, keepdim=True)
+    if lengths is None or bool((lengths >= n_steps).all()):
+        var, mean = torch.var_mean(X, dim=1, keepdim=True, correction=0)
     else:
         lengths = lengths.to(X.device)
         steps = torch.arange(n_steps, device=X.device)
