@@ -58,6 +58,7 @@ Run::
     python benchmarks/bench_speed.py --threads 1     # on a busy machine
     python benchmarks/bench_speed.py --cells lstm --repeat 5
     python benchmarks/bench_speed.py --profile lstm  # cProfile of one fit each
+    python benchmarks/bench_speed.py --normalization # cost of normalize/embeddings
 
 ``--profile CELL`` skips the comparison and prints the top functions (by
 internal time, and cumulative) of one skseq fit and one torch-loop fit, to
@@ -76,6 +77,7 @@ import pstats
 import statistics
 import sys
 import time
+import warnings
 from collections import defaultdict
 from pathlib import Path
 
@@ -675,6 +677,59 @@ def profile(data: dict, cell: str, cfg: argparse.Namespace) -> None:
             print(text[text.find("   ncalls") :])
 
 
+def normalization_cost(data: dict, cfg: argparse.Namespace) -> None:
+    """Training throughput with and without normalisation and embeddings.
+
+    LSTM fits on the same windows, interleaved, ``cfg.repeat`` times:
+    ``normalize=None`` (the reference), ``"window"``, ``"delta"``,
+    ``"global"``, and ``"window"`` with a weekday-like code column
+    (``t % 7``) embedded, against the reference given that column as a
+    plain feature. Ratios are medians of per-repetition time ratios.
+    """
+    X, y = data["X_train_view"], data["y_train"]
+    codes = (np.arange(X.shape[0] + X.shape[1] - 1) % 7).astype(np.float32)
+    series = np.concatenate([X[:, 0, :], X[-1, 1:, :]])  # the series behind X
+    X_codes, _ = make_supervised(
+        np.column_stack([series[:, 0], codes]), 0, horizon=1,
+        lookback=X.shape[1], min_history="full", dropna=False,
+    )
+    X_codes = X_codes[: len(X)]
+    variants = {
+        "none": (X, {"normalize": None}),
+        "window": (X, {"normalize": "window"}),
+        "delta": (X, {"normalize": "delta"}),
+        "global": (X, {"normalize": "global"}),
+        "none+code": (X_codes, {"normalize": None}),
+        "window+embedding": (
+            X_codes, {"normalize": "window", "categorical_features": [1]},
+        ),
+    }
+    times: dict[str, list[float]] = {k: [] for k in variants}
+    for r in range(cfg.repeat):
+        order = list(variants)[r % len(variants) :] + list(variants)[: r % len(variants)]
+        for name in order:
+            Xv, extra = variants[name]
+            est = ESTIMATORS["lstm"](
+                hidden_size=cfg.hidden, batch_size=cfg.batch, max_epochs=cfg.epochs,
+                lr=cfg.lr, clip_grad_norm=cfg.clip, random_state=cfg.seed, **extra,
+            )
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", UserWarning)
+                t0 = time.perf_counter()
+                est.fit(Xv, y)
+                times[name].append(time.perf_counter() - t0)
+    print("\nnormalisation and embedding cost (LSTM fit, median of "
+          f"{cfg.repeat}; ratio = time / time of the reference)")
+    for name, reference in [
+        ("none", "none"), ("window", "none"), ("delta", "none"),
+        ("global", "none"), ("none+code", "none+code"),
+        ("window+embedding", "none+code"),
+    ]:
+        ratio = np.median(np.array(times[name]) / np.array(times[reference]))
+        rate = len(X) * cfg.epochs / np.median(times[name])
+        print(f"  {name:17s} {rate:9.0f} windows/s   x{ratio:.3f} vs {reference}")
+
+
 def parse_args(argv=None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--quick", action="store_true", help="small setting, ~10 s")
@@ -712,6 +767,11 @@ def parse_args(argv=None) -> argparse.Namespace:
         "--variants-only", action="store_true", help="run only the cell variants"
     )
     p.add_argument("--variant-windows", type=int, default=2048)
+    p.add_argument(
+        "--normalization",
+        action="store_true",
+        help="only measure the cost of normalize and embeddings",
+    )
     cfg = p.parse_args(argv)
     if cfg.quick:
         cfg.n, cfg.lookback, cfg.hidden = 3_000, 32, 32
@@ -748,6 +808,10 @@ def main(argv=None) -> None:
         return
     if cfg.variants_only:
         variants(data, cfg)
+        return
+    if cfg.normalization:
+        warm_up(data, ["lstm"], cfg)
+        normalization_cost(data, cfg)
         return
     warm_up(data, cells, cfg)
     if not cfg.no_variants:

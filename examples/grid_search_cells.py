@@ -89,6 +89,7 @@ def main(argv=None) -> None:
             (
                 "net",
                 RecurrentRegressor(
+                    normalize=None,  # the SequenceScaler scales the inputs
                     max_epochs=1 if args.quick else 30,
                     lr=3e-3,
                     batch_size=32,

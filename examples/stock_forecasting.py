@@ -130,6 +130,7 @@ def run_horizon(frame: pd.DataFrame, horizon: int, args) -> dict:
     model = make_pipeline(
         SequenceScaler(),
         LSTMRegressor(
+            normalize=None,  # the SequenceScaler in front scales the inputs
             hidden_size=8 if args.quick else 32,
             max_epochs=2 if args.quick else 60,
             batch_size=64,

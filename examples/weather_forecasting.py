@@ -124,6 +124,7 @@ def run_horizon(frame: pd.DataFrame, horizon: int, args) -> dict:
     gru = make_pipeline(
         SequenceScaler(),
         GRURegressor(
+            normalize=None,  # the SequenceScaler in front scales the inputs
             hidden_size=8 if args.quick else 32,
             max_epochs=2 if args.quick else 60,
             lr=3e-3,

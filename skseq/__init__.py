@@ -12,6 +12,7 @@ from .estimators import (
     Seq2SeqRegressor,
 )
 from .forecasting import RecursiveRegressor, forecast
+from .lags import LagsToSequence
 from .lazy import LazyWindows
 from .windows import FlattenWindows, SequenceScaler, SlidingWindows, make_supervised
 
@@ -22,6 +23,7 @@ __all__ = [
     "GRUClassifier",
     "GRURegressor",
     "LSTMClassifier",
+    "LagsToSequence",
     "LSTMRegressor",
     "LazyWindows",
     "RNNClassifier",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Hashable
 from numbers import Integral
 
 import numpy as np
@@ -208,15 +209,27 @@ def future_index(index: pd.Index, steps: int, freq=None) -> pd.Index:
 @validate_params(
     {
         "estimator": [HasMethods(["predict"])],
-        "frame": [pd.DataFrame, pd.Series],
+        "frame": [pd.DataFrame, pd.Series, dict],
         "lookback": [_STEPS],
         "features": ["array-like", None],
         "steps": [_STEPS, None],
         "freq": _FREQ,
+        "series": [Hashable, None],
+        "known_future": ["array-like", None],
     },
     prefer_skip_nested_validation=True,
 )
-def forecast(estimator, frame, lookback, *, features=None, steps=None, freq=None):
+def forecast(
+    estimator,
+    frame,
+    lookback,
+    *,
+    features=None,
+    steps=None,
+    freq=None,
+    series=None,
+    known_future=None,
+):
     """Forecast the periods after the end of a frame, dated.
 
     Parameters
@@ -239,11 +252,24 @@ def forecast(estimator, frame, lookback, *, features=None, steps=None, freq=None
     freq : str, DateOffset or timedelta, optional
         Frequency of the future timestamps (see :func:`future_index`).
         Needed for a one-row frame whose index has no frequency.
+    series : column label or None, optional
+        Many series, as in :func:`skseq.make_supervised`: a long frame with
+        this series column, a ``(series, time)`` MultiIndex frame or a dict of
+        frames. Each series is forecast from its own end, with its code (its
+        position among the sorted series ids, as in training: pass the same
+        set of series) appended as the last feature.
+    known_future : list of column labels, optional
+        The known-future columns given to :func:`skseq.make_supervised`. The
+        frame then ends with the future rows: the forecast origin is the last
+        row whose other columns are all observed, and the rows after it
+        (one per horizon step, the other columns NaN) supply the known
+        values.
 
     Returns
     -------
     Series
-        The forecast, indexed by the future timestamps.
+        The forecast, indexed by the future timestamps (by ``(series, time)``
+        for many series).
 
     Raises
     ------
@@ -255,16 +281,69 @@ def forecast(estimator, frame, lookback, *, features=None, steps=None, freq=None
         ``lookback``, more ``steps`` than the model forecasts, or a
         frequency that cannot be inferred.
     """
+    from .windows import _is_panel, _split_panel
+
+    if _is_panel(frame, series):
+        keys, frames = _split_panel(frame, series)
+        parts = []
+        for code, part in enumerate(frames):
+            window, index = _forecast_window(part, lookback, features, known_future)
+            window = np.concatenate(
+                [window, np.full(window.shape[:2] + (1,), float(code))], axis=2
+            )
+            values = _forecast_values(estimator, window, steps)
+            parts.append(
+                pd.Series(values, index=future_index(index, len(values), freq))
+            )
+        return pd.concat(parts, keys=keys, names=["series", None])
+    window, index = _forecast_window(frame, lookback, features, known_future)
+    values = _forecast_values(estimator, window, steps)
+    return pd.Series(values, index=future_index(index, len(values), freq))
+
+
+def _forecast_window(frame, lookback, features, known_future):
+    """The last window of one series (with its known-future leads) and the
+    time index up to the forecast origin."""
+    from .windows import _with_known_future
+
     check_time_index(frame.index)
     if isinstance(frame, pd.Series):
         frame = frame.to_frame()
-    data = frame if features is None else frame[list(features)]
+    if known_future:
+        known = list(known_future)
+        others = [
+            c for c in (frame.columns if features is None else features)
+            if c not in known
+        ]
+        observed = frame[others].notna().all(axis=1).to_numpy()
+        if not observed.any():
+            raise ValueError("No row of the frame has all its non-known-future "
+                             "columns observed.")
+        origin = int(np.flatnonzero(observed)[-1])
+        n_future = len(frame) - origin - 1
+        if n_future < 1:
+            raise ValueError(
+                "With known_future, the frame must end with the future rows "
+                "(known-future columns filled, the others NaN) after the last "
+                "observed row; none was found."
+            )
+        extended, cols = _with_known_future(
+            frame, others[0], n_future, features, known
+        )
+        data = extended[cols].iloc[: origin + 1]
+        index = frame.index[: origin + 1]
+    else:
+        data = frame if features is None else frame[list(features)]
+        index = frame.index
     if len(data) < lookback:
         raise ValueError(
             f"The frame has {len(data)} rows but the model needs a window of "
             f"lookback={lookback}; pass a longer history."
         )
-    window = data.to_numpy(dtype=np.float64)[None, -lookback:, :]
+    return data.to_numpy(dtype=np.float64)[None, -lookback:, :], index
+
+
+def _forecast_values(estimator, window, steps):
     if isinstance(estimator, RecursiveRegressor) and steps is not None:
         values = estimator.predict(window, horizon=steps)
     else:
@@ -278,4 +357,4 @@ def forecast(estimator, frame, lookback, *, features=None, steps=None, freq=None
                 "model in RecursiveRegressor."
             )
         values = values[:steps]
-    return pd.Series(values, index=future_index(frame.index, len(values), freq))
+    return values

@@ -197,7 +197,15 @@ class TimeSeriesWindowSplit:
         X : array-like of shape (n_samples, ...)
             Samples in time order; only their number is used (a window view is
             not touched).
-        y, groups : ignored
+        y : Series, DataFrame or None
+            Ignored unless it (or ``X``) is indexed by a ``(series, origin)``
+            MultiIndex, as :func:`skseq.make_supervised` returns for many
+            series: then the folds are built on the distinct origin times
+            (``test_size``, ``gap`` and ``max_train_size`` count time steps),
+            and each holds every series' samples at those times, so no
+            training sample of any series lies inside the test block's times
+            or its gap.
+        groups : ignored
 
         Yields
         ------
@@ -210,6 +218,10 @@ class TimeSeriesWindowSplit:
         gap = self._gap()
         test_size = None if self.test_size is None else int(self.test_size)
         max_train = None if self.max_train_size is None else int(self.max_train_size)
+        times = _panel_times(X, y)
+        if times is not None:
+            yield from self._split_panel(times)
+            return
         n = _num_samples(X)
         base = TimeSeriesSplit(
             n_splits=n_splits,
@@ -229,6 +241,25 @@ class TimeSeriesWindowSplit:
                     f"n_splits={n_splits}, test_size={test_size} and gap={gap}."
                 )
             yield train, test
+
+
+    def _split_panel(self, times: pd.Index) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        """Split many series by time: folds of distinct origins, all series."""
+        distinct, inverse = np.unique(np.asarray(times), return_inverse=True)
+        for train_t, test_t in self.split(np.empty((len(distinct), 0))):
+            train = np.flatnonzero(np.isin(inverse, train_t))
+            test = np.flatnonzero(np.isin(inverse, test_t))
+            yield train, test
+
+
+def _panel_times(X: Any, y: Any) -> pd.Index | None:
+    """Origin times of panel samples (a ``(series, origin)`` MultiIndex)."""
+    for data in (y, X):
+        index = getattr(data, "index", None)
+        if isinstance(index, pd.MultiIndex) and index.nlevels == 2:
+            level = "origin" if "origin" in index.names else 1
+            return index.get_level_values(level)
+    return None
 
 
 @dataclass

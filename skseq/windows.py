@@ -704,6 +704,8 @@ def make_supervised(
     dropna: bool = True,
     min_history: int | Literal["full"] = 1,
     return_index: bool = False,
+    series: Hashable | None = None,
+    known_future: Sequence[Hashable] | None = None,
 ) -> tuple[Any, Any] | tuple[Any, Any, Any]:
     """Align features at time ``t`` with the target at ``t+1 .. t+horizon``.
 
@@ -751,6 +753,24 @@ def make_supervised(
     return_index : bool, default=False
         Also return the forecast origins (the time ``t`` of each sample): the
         frame's index labels for pandas input, integer positions otherwise.
+    series : column label or None, default=None
+        Many series (a panel): the column of a long frame that names the
+        series of each row. A frame with a two-level ``(series, time)``
+        MultiIndex, or a dict ``{series_id: frame}``, is a panel without it.
+        Windows are cut from each series alone (never mixing two series),
+        the series' integer code (its position in ``y.index.levels[0]``) is
+        appended as the *last* feature column (declare it in
+        ``categorical_features=[-1]`` of the estimators), samples are sorted
+        by origin time and then series, and ``y`` is indexed by
+        ``(series, origin)``. Requires ``lookback``.
+    known_future : sequence of column labels (or int positions) or None
+        Columns whose values are known in advance over the horizon (calendar
+        features, planned events, weather forecasts). For each such column
+        ``c`` and step ``h``, a feature ``f"{c}_t+{h}"`` holding ``c`` shifted
+        ``h`` steps back is appended after ``features`` (column-major: all
+        steps of the first column, then the next), so the row at the origin
+        ``t`` carries ``c`` at ``t + 1 .. t + horizon``. No other column
+        reaches past ``t``.
 
     Returns
     -------
@@ -791,6 +811,23 @@ def make_supervised(
     """
     horizon = int(horizon)
     lookback = None if lookback is None else int(lookback)
+    if _is_panel(frame, series):
+        return _make_supervised_panel(
+            frame,
+            target,
+            horizon,
+            lookback,
+            features=features,
+            dropna=dropna,
+            min_history=min_history,
+            return_index=return_index,
+            series=series,
+            known_future=known_future,
+        )
+    if known_future is not None:
+        frame, features = _with_known_future(
+            frame, target, horizon, features, known_future
+        )
     is_pandas = isinstance(frame, (pd.DataFrame, pd.Series))
     if isinstance(frame, pd.Series):
         frame = frame.to_frame()
@@ -903,4 +940,144 @@ def make_supervised(
         y = y.iloc[:, 0] if is_pandas else y[:, 0]
     if return_index:
         return X, y, origin
+    return X, y
+
+
+# -- known-future covariates and panels -----------------------------------
+
+
+def _with_known_future(frame, target, horizon, features, known_future):
+    """The frame with one lead column per known-future column and step."""
+    if isinstance(frame, pd.Series):
+        frame = frame.to_frame()
+    known = list(known_future)
+    if isinstance(frame, pd.DataFrame):
+        missing = [c for c in known if c not in frame.columns]
+        if missing:
+            raise ValueError(
+                f"known_future columns {missing} are not columns of the frame."
+            )
+        if target in known:
+            raise ValueError(
+                f"known_future lists the target {target!r}: its future is what "
+                "is being forecast."
+            )
+        cols = list(frame.columns) if features is None else list(features)
+        leads = {
+            f"{c}_t+{h}": frame[c].shift(-h)
+            for c in known
+            for h in range(1, horizon + 1)
+        }
+        extended = pd.concat([frame, pd.DataFrame(leads, index=frame.index)], axis=1)
+        return extended, cols + list(leads)
+    arr = np.asarray(frame)
+    if arr.ndim == 1:
+        arr = arr[:, None]
+    n_cols = arr.shape[1]
+    if any(
+        not isinstance(c, (int, np.integer)) or not -n_cols <= c < n_cols for c in known
+    ):
+        raise ValueError(
+            f"For an ndarray frame, known_future must be int column positions in "
+            f"[0, {n_cols}), got {known!r}."
+        )
+    if isinstance(target, (int, np.integer)) and target % n_cols in [
+        c % n_cols for c in known
+    ]:
+        raise ValueError("known_future lists the target column.")
+    lead_values = np.full((arr.shape[0], len(known) * horizon), np.nan)
+    for j, c in enumerate(known):
+        for h in range(1, horizon + 1):
+            lead_values[: arr.shape[0] - h, j * horizon + h - 1] = arr[h:, c]
+    extended = np.concatenate([arr.astype(np.float64), lead_values], axis=1)
+    cols = list(range(n_cols)) if features is None else list(features)
+    return extended, cols + list(range(n_cols, extended.shape[1]))
+
+
+def _is_panel(frame: Any, series: Hashable | None) -> bool:
+    if series is not None or isinstance(frame, dict):
+        return True
+    return isinstance(frame, pd.DataFrame) and isinstance(frame.index, pd.MultiIndex)
+
+
+def _split_panel(frame: Any, series: Hashable | None) -> tuple[list, list]:
+    """Series ids (sorted) and one time-indexed frame per series."""
+    if isinstance(frame, dict):
+        if not frame:
+            raise ValueError("The dict of series frames is empty.")
+        keys = sorted(frame)
+        return keys, [
+            f.to_frame() if isinstance(f, pd.Series) else f
+            for f in (frame[k] for k in keys)
+        ]
+    if not isinstance(frame, pd.DataFrame):
+        raise ValueError(
+            "A panel (series=...) must be a long DataFrame with a series column, "
+            "a DataFrame with a (series, time) MultiIndex, or a dict of frames; "
+            f"got {type(frame).__name__}."
+        )
+    if series is not None and series in frame.columns:
+        groups = frame.groupby(series, sort=True)
+        return [k for k, _ in groups], [
+            g.drop(columns=series) for _, g in groups
+        ]
+    if isinstance(frame.index, pd.MultiIndex) and frame.index.nlevels == 2:
+        level = 0 if series is None else series
+        if level not in (0, frame.index.names[0]):
+            raise ValueError(
+                f"series={series!r} is neither a column nor the first level of "
+                f"the (series, time) MultiIndex {list(frame.index.names)}."
+            )
+        groups = frame.groupby(level=0, sort=True)
+        return [k for k, _ in groups], [g.droplevel(0) for _, g in groups]
+    raise ValueError(
+        f"series={series!r} is not a column of the frame (columns: "
+        f"{list(frame.columns)}), and the frame has no (series, time) MultiIndex."
+    )
+
+
+def _make_supervised_panel(
+    frame, target, horizon, lookback, *, features, dropna, min_history,
+    return_index, series, known_future,
+):
+    """:func:`make_supervised` over many series: windows per series, stacked."""
+    if lookback is None:
+        raise ValueError(
+            "A panel (many series) needs lookback: windows are cut from each "
+            "series separately."
+        )
+    keys, frames = _split_panel(frame, series)
+    X_parts, y_parts, code_parts, origin_parts = [], [], [], []
+    for code, (key, part) in enumerate(zip(keys, frames, strict=True)):
+        try:
+            Xs, ys, origin = make_supervised(
+                part, target, horizon, lookback, features=features, dropna=dropna,
+                min_history=min_history, return_index=True,
+                known_future=known_future,
+            )
+        except ValueError as exc:
+            raise ValueError(f"series {key!r}: {exc}") from exc
+        X_parts.append(np.asarray(Xs, dtype=np.float64))
+        y_parts.append(ys.to_frame() if isinstance(ys, pd.Series) else ys)
+        code_parts.append(np.full(len(Xs), code))
+        origin_parts.append(np.asarray(origin))
+    codes = np.concatenate(code_parts)
+    origins = np.concatenate(origin_parts)
+    order = np.lexsort((codes, origins))  # by time, then series
+    X = np.concatenate(X_parts)[order]
+    code_column = np.broadcast_to(codes[order, None, None], X.shape[:2] + (1,))
+    # Front padding stays whole rows of NaN, the code column included.
+    padding = np.isnan(X).all(axis=2, keepdims=True)
+    X = np.concatenate([X, np.where(padding, np.nan, code_column)], axis=2)
+    X.flags.writeable = False
+    index = pd.MultiIndex.from_arrays(
+        [np.asarray(keys, dtype=object)[codes[order]], origins[order]],
+        names=["series", "origin"],
+    )
+    y = pd.concat(y_parts, axis=0).iloc[order]
+    y.index = index
+    if horizon == 1:
+        y = y.iloc[:, 0]
+    if return_index:
+        return X, y, index
     return X, y

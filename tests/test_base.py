@@ -13,8 +13,10 @@ FAST = dict(hidden_size=4, max_epochs=1, random_state=0)
 
 def _panel(n=6, columns=("temp", "wind")):
     rng = np.random.default_rng(0)
-    return [pd.DataFrame(rng.normal(size=(5 + i % 3, len(columns))), columns=list(columns))
-            for i in range(n)]
+    return [
+        pd.DataFrame(rng.normal(size=(5 + i % 3, len(columns))), columns=list(columns))
+        for i in range(n)
+    ]
 
 
 MODELS = [
@@ -49,8 +51,10 @@ def test_panel_names_the_features_per_time_step(model):
 
 @pytest.mark.parametrize("model", MODELS, ids=lambda m: type(m).__name__)
 def test_2d_frame_is_univariate_without_names(model):
-    frame = pd.DataFrame(np.random.default_rng(1).normal(size=(8, 5)),
-                         columns=[f"t-{k}" for k in range(5)])
+    frame = pd.DataFrame(
+        np.random.default_rng(1).normal(size=(8, 5)),
+        columns=[f"t-{k}" for k in range(5)],
+    )
     model.fit(frame, np.arange(8.0))
     assert model.n_features_in_ == 1
     assert not hasattr(model, "feature_names_in_")  # the columns are time steps
@@ -60,6 +64,12 @@ def test_tags_are_the_same_for_every_family():
     from skseq.utils.discovery import all_estimators
 
     for name, cls in all_estimators():
+        if name == "LagsToSequence":
+            # The way in from other libraries: it takes a 2-D table of lags
+            # (tabular input, sklearn's own conventions) and returns windows.
+            tags = cls.__sklearn_tags__(cls.__new__(cls))
+            assert not tags.input_tags.three_d_array
+            continue
         assert issubclass(cls, SequenceEstimatorMixin), name
         tags = cls.__sklearn_tags__(cls.__new__(cls))
         if name == "SlidingWindows":  # takes one series, not windows
@@ -72,7 +82,11 @@ def test_tags_are_the_same_for_every_family():
 
 def test_n_outputs_is_the_number_of_target_columns():
     X = np.random.default_rng(0).normal(size=(20, 6, 1))
-    for model in (GRURegressor(**FAST), NaiveRegressor(), RecursiveRegressor(NaiveRegressor())):
+    for model in (
+        GRURegressor(**FAST),
+        NaiveRegressor(),
+        RecursiveRegressor(NaiveRegressor()),
+    ):
         assert model.fit(X, X[:, -1, 0]).n_outputs_ == 1
         model.fit(X, X[:, -3:, 0])
         assert model.n_outputs_ == 3 and model.predict(X).shape == (20, 3)

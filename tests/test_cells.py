@@ -339,7 +339,8 @@ def test_grid_search_over_all_cells():
 @pytest.mark.parametrize("cell", CUSTOM)
 def test_gate_activations_match_the_reference(cell):
     X, y = _padded_sequences(n=24, steps=7)
-    reg = RecurrentRegressor(cell, num_layers=2, **FAST).fit(X, y)
+    # normalize=None: the reference below reads the raw inputs.
+    reg = RecurrentRegressor(cell, num_layers=2, normalize=None, **FAST).fit(X, y)
     gates = reg.gate_activations(X)
     assert set(gates) == set(GATES[cell])
     for value in gates.values():
@@ -356,6 +357,20 @@ def test_gate_activations_match_the_reference(cell):
         np.testing.assert_allclose(gates[name][1], value[:, 0], atol=1e-5)
     first = reg.gate_activations(X, layer=0)
     assert not np.allclose(first[last][1], gates[last][1])
+
+
+def test_gate_activations_read_the_normalised_inputs():
+    X, y = _padded_sequences(n=24, steps=7)
+    reg = RecurrentRegressor("lstm", normalize="window", **FAST).fit(X, y)
+    gates = reg.gate_activations(X)
+    module = reg.net_.module_
+    x = torch.from_numpy(np.asarray(X[1:2], dtype=np.float32))
+    with torch.no_grad():
+        encoded = module.encode_inputs(x, None)[0].numpy().transpose(1, 0, 2)
+    _, expected = numpy_cell(
+        "lstm", encoded, numpy_params(module.rnn, "l0", "lstm", False)
+    )
+    np.testing.assert_allclose(gates["forget"][1], expected["forget"][:, 0], atol=1e-5)
 
 
 def test_gate_activations_need_gates_and_a_valid_layer():

@@ -21,6 +21,7 @@ from sklearn.utils.estimator_checks import estimator_checks_generator
 from skseq import (
     GRUClassifier,
     GRURegressor,
+    LagsToSequence,
     LSTMClassifier,
     LSTMRegressor,
     RecurrentClassifier,
@@ -69,6 +70,7 @@ INSTANCE_PARAMS: dict[type, dict] = {
 # comparisons with statsmodels in test_baselines.py).
 EXTRA_INSTANCES = [
     SeasonalNaiveRegressor(season=2),
+    RecurrentRegressor(cell="lstm", normalize="global", **SMALL),
     # Attention head, downsampling convolutions and class weights.
     RecurrentClassifier(
         head="attention",
@@ -92,16 +94,16 @@ def _instance(name: str, cls: type):
 
 
 def _instances() -> list:
-    return [_instance(name, cls) for name, cls in all_estimators()] + [
-        *EXTRA_INSTANCES
-    ]
+    return [_instance(name, cls) for name, cls in all_estimators()] + [*EXTRA_INSTANCES]
 
 
 # -- which estimators an expected failure applies to -----------------------
 
 
 def _takes_windows(est) -> bool:
-    return not isinstance(est, SlidingWindows)
+    # SlidingWindows takes one series, LagsToSequence a 2-D table of lags:
+    # both count columns as sklearn does.
+    return not isinstance(est, (SlidingWindows, LagsToSequence))
 
 
 def _is_estimator(est) -> bool:
@@ -112,8 +114,18 @@ def _is_network(est) -> bool:
     return isinstance(est, RecurrentEstimatorMixin)
 
 
+def _runs_a_network(est) -> bool:
+    """A network, or a meta-estimator (RecursiveRegressor) around one."""
+    return _is_network(getattr(est, "estimator", est))
+
+
 def _refuses_unequal_weights(est) -> bool:
     return isinstance(est, (ARIMARegressor, ExponentialSmoothingRegressor))
+
+
+def _window_normalized(est) -> bool:
+    inner = getattr(est, "estimator", est)
+    return _is_network(inner) and getattr(inner, "normalize", None) == "window"
 
 
 def _long_season(est) -> bool:
@@ -143,7 +155,9 @@ FLOAT32_REASON = (
 
 EXPECTED_FAILURES: list[Expected] = [
     Expected("check_n_features_in", _takes_windows, True, N_FEATURES_REASON),
-    Expected("check_n_features_in_after_fitting", _takes_windows, True, N_FEATURES_REASON),
+    Expected(
+        "check_n_features_in_after_fitting", _takes_windows, True, N_FEATURES_REASON
+    ),
     Expected(
         "check_estimators_nan_inf",
         _is_estimator,
@@ -172,10 +186,11 @@ EXPECTED_FAILURES: list[Expected] = [
     Expected(
         "check_sample_weight_equivalence_on_dense_data",
         _is_network,
-        True,
+        False,
         "the networks compute in float32: weights of 0 equal dropping samples "
         "and integer weights equal repeating them only to about 1e-5 relative "
-        "(test_sample_weight.py checks that), while the check asks for 1e-7.",
+        "(test_sample_weight.py checks that), while the check asks for 1e-7 "
+        "(some cells meet it by chance, so non-strict).",
     ),
     Expected(
         "check_sample_weight_equivalence_on_dense_data",
@@ -192,8 +207,10 @@ EXPECTED_FAILURES: list[Expected] = [
         "unequal weights raise ValueError by design (no weighted likelihood "
         "in statsmodels), and the check uses weights of 1 and 10.",
     ),
-    Expected("check_methods_subset_invariance", _is_network, False, FLOAT32_REASON),
-    Expected("check_methods_sample_order_invariance", _is_network, False, FLOAT32_REASON),
+    Expected("check_methods_subset_invariance", _runs_a_network, False, FLOAT32_REASON),
+    Expected(
+        "check_methods_sample_order_invariance", _runs_a_network, False, FLOAT32_REASON
+    ),
     Expected(
         "check_methods_subset_invariance",
         lambda est: isinstance(est, SlidingWindows),
@@ -210,11 +227,21 @@ EXPECTED_FAILURES: list[Expected] = [
         "the history inside every window, by design.",
     ),
     Expected(
+        "check_regressors_train",
+        _window_normalized,
+        False,
+        "the check's 2-D X is a table read as univariate sequences; "
+        "normalize='window' (the regressors' default) centres every sequence "
+        "on its last value and scales it by its own spread, which throws away "
+        "most of the per-row levels this tabular target depends on (some "
+        "cells pass anyway, so non-strict). The same estimator with "
+        "normalize='global' passes (an extra instance).",
+    ),
+    Expected(
         "check_fit2d_1feature",
         _long_season,
         True,
-        "windows of one time step are shorter than the season: a ValueError "
-        "by design.",
+        "windows of one time step are shorter than the season: a ValueError by design.",
     ),
 ]
 
@@ -247,9 +274,7 @@ def _cases():
             )
             keywords = check.keywords if isinstance(check, functools.partial) else {}
             suffix = "".join(f"({k}={v})" for k, v in keywords.items())
-            yield pytest.param(
-                est, check, id=f"{label}-{name}{suffix}", marks=marks
-            )
+            yield pytest.param(est, check, id=f"{label}-{name}{suffix}", marks=marks)
 
 
 @pytest.mark.filterwarnings("ignore::UserWarning")

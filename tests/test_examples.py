@@ -32,6 +32,7 @@ CASES = [
     ),
     ("vanishing_gradient.py", [], "vanishing_gradient.png"),
     ("probabilistic_forecasting.py", [], "probabilistic_forecasting.png"),
+    ("global_model.py", [], "global_model.png"),
 ]
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"

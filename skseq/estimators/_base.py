@@ -23,8 +23,10 @@ from ..nn import CELLS, GATES, RecurrentNet, gate_trace
 from ..nn.cells import RECURRENT_INITS
 from ..nn.conv import CONV_MODES
 from ..nn.heads import HEADS
+from ..nn.normalization import NORMALIZE_MODES, NormalizedNet
 from ..utils.threads import TORCH_THREADS_CONSTRAINT, limit_torch_threads
 from ..utils.validation import check_n_features, check_sequences
+from . import _inputs
 from ._data import BatchLoader, ChronologicalSplit, SequenceDataset
 from ._device import PRECISIONS, precision_context, to_device_dataset
 from ._fast import forward_small
@@ -53,6 +55,20 @@ def _resolve_device(device: str) -> str:
             "machine. Use device='cpu' (or 'auto' to take a GPU when there is one)."
         )
     return device
+
+
+def _module_params(net: NeuralNet) -> dict:
+    """The ``module__`` parameters of a skorch net, the inner network's too."""
+    spec = {}
+    for key, value in net.get_params(deep=False).items():
+        if not key.startswith("module__"):
+            continue
+        name = key[len("module__") :]
+        if name == "inner_kwargs" and isinstance(value, dict):
+            spec.update(value)
+        else:
+            spec[name] = value
+    return spec
 
 
 class RecurrentEstimatorMixin:
@@ -120,7 +136,15 @@ class RecurrentEstimatorMixin:
         ],
         "conv_strides": [Interval(Integral, 1, None, closed="left"), list, tuple],
         "conv_mode": [StrOptions(set(CONV_MODES))],
+        "normalize": [StrOptions(set(NORMALIZE_MODES)), None],
+        "target_index": [Interval(Integral, None, None, closed="neither"), None],
+        "categorical_features": ["array-like", None],
+        "embedding_dim": [Interval(Integral, 1, None, closed="left"), None],
     }
+
+    # Window location of ``normalize="window"``: "last" (the forecast
+    # origin) or "mean"; see the README for the measurement behind it.
+    _window_location = "last"
 
     def _check_params(self) -> None:
         """Validate every parameter against ``_parameter_constraints``.
@@ -265,10 +289,56 @@ class RecurrentEstimatorMixin:
         """The training dataset (subclasses may feed the target to the module)."""
         return SequenceDataset(seqs.X, seqs.lengths, y_encoded)
 
+    # -- inputs: normalisation and embeddings --------------------------------
+    def _output_map(self, n_features: int) -> dict:
+        """Target column and standardisation for the output map (regressors)."""
+        return {}
+
+    def _fit_inputs(self, seqs, sample_weight=None) -> None:
+        """Learn the input statistics and category codes used by the network.
+
+        The statistics are weighted like the loss (``sample_weight``), so
+        integer weights equal repeated samples.
+        """
+        n_features = seqs.n_features
+        self.categorical_features_ = _inputs.resolve_columns(
+            self.categorical_features, n_features, "categorical_features", self
+        )
+        codes = _inputs.category_codes(seqs.X, self.categorical_features_, self)
+        self.categories_ = codes
+        mean, std = _inputs.feature_statistics(seqs.X, sample_weight)
+        self.input_mean_, self.input_scale_ = mean, std
+        continuous = [
+            f for f in range(n_features) if f not in self.categorical_features_
+        ]
+        if self.normalize is None:
+            _inputs.warn_large_inputs(mean, std, continuous, self)
+
+    def _wrap_module(self, n_features: int, n_outputs: int) -> dict:
+        """skorch ``module`` arguments: the network behind :class:`NormalizedNet`."""
+        inner, inner_kwargs = self._module_spec(n_features, n_outputs)
+        inner_kwargs = {k: v for k, v in inner_kwargs.items() if k != "n_features"}
+        n_categories = [int(c.max(initial=0)) + 1 for c in self.categories_]
+        return {
+            "inner": inner,
+            "inner_kwargs": inner_kwargs,
+            "n_features": n_features,
+            "normalize": self.normalize,
+            "feature_mean": self.input_mean_.tolist(),
+            "feature_scale": self.input_scale_.tolist(),
+            "categorical": list(self.categorical_features_),
+            "n_categories": n_categories,
+            "embedding_dims": _inputs.embedding_widths(
+                n_categories, self.embedding_dim
+            ),
+            "location": self._window_location,
+            **self._output_map(n_features),
+        }
+
     def _build_net(self, n_features: int, n_outputs: int, seed: int) -> NeuralNet:
-        module, module_kwargs = self._module_spec(n_features, n_outputs)
+        module_kwargs = self._wrap_module(n_features, n_outputs)
         return SequenceNet(
-            module=module,
+            module=NormalizedNet,
             **{f"module__{key}": value for key, value in module_kwargs.items()},
             criterion=self._criterion,
             # Per-element losses: SequenceNet weights and averages them.
@@ -316,6 +386,10 @@ class RecurrentEstimatorMixin:
                 f"warm_start=True but y has {n_outputs} outputs where the fitted "
                 f"network has {self.n_outputs_}; set warm_start=False to refit."
             )
+        if continuing:
+            self._check_inputs(seqs)
+        else:
+            self._fit_inputs(seqs, weights)
         seed = int(check_random_state(self.random_state).randint(0, 2**31 - 1))
         dataset = self._make_dataset(seqs, y_encoded)
         if weights is not None:
@@ -367,16 +441,7 @@ class RecurrentEstimatorMixin:
         """
         net = self._build_net(n_features, n_outputs, seed)
         net.initialize()
-        old_spec = {
-            key[len("module__") :]: value
-            for key, value in old.get_params(deep=False).items()
-            if key.startswith("module__")
-        }
-        new_spec = {
-            key[len("module__") :]: value
-            for key, value in net.get_params(deep=False).items()
-            if key.startswith("module__")
-        }
+        old_spec, new_spec = _module_params(old), _module_params(net)
         try:
             net.module_.load_state_dict(old.module_.state_dict())
         except RuntimeError as exc:
@@ -403,6 +468,13 @@ class RecurrentEstimatorMixin:
         net.history = old.history
         return net
 
+    def _check_inputs(self, seqs) -> None:
+        """Refuse category codes that the fitted embeddings never saw."""
+        if self.categorical_features_:
+            _inputs.check_known_codes(
+                seqs.X, self.categorical_features_, self.categories_, self
+            )
+
     # -- predict ------------------------------------------------------------
     @limit_torch_threads
     def _forward(self, X) -> np.ndarray:
@@ -413,6 +485,7 @@ class RecurrentEstimatorMixin:
         check_is_fitted(self, "net_")
         seqs = check_sequences(X, estimator=self, float32=True)
         self._check_sequence_features(X, seqs.n_features, reset=False)
+        self._check_inputs(seqs)
         net = self.net_
         module = net.module_
         module.eval()
@@ -478,9 +551,12 @@ class RecurrentEstimatorMixin:
             for start in range(0, len(rows), PREDICT_BATCH_SIZE):
                 part = rows[start : start + PREDICT_BATCH_SIZE]
                 block = np.asarray(seqs.X[part, n_steps - length :], dtype=np.float32)
-                gates = gate_trace(
-                    rnn, self._cell, torch.from_numpy(block).to(device), int(layer)
-                )
+                inputs = torch.from_numpy(block).to(device)
+                if hasattr(module, "encode_inputs"):
+                    # The recurrent layer reads normalised, embedded inputs.
+                    with torch.no_grad():
+                        inputs = module.encode_inputs(inputs, None)[0]
+                gates = gate_trace(rnn, self._cell, inputs, int(layer))
                 for name, value in gates.items():
                     out[name][part, n_steps - length :] = value.cpu().numpy()
         return out
@@ -606,6 +682,57 @@ HEAD_PARAMETERS_DOC = """
         layer reads the convolutions' output instead of the raw series.
 """
 
+INPUTS_DOC = """    categorical_features : array-like of int or bool, or None, default=None
+        Feature columns (indices, negative ones from the end, or a boolean
+        mask) holding integer category codes (series identity, weekday,
+        hour), as in scikit-learn's HistGradientBoosting. Each goes through
+        its own ``torch.nn.Embedding`` (never through normalisation). Codes
+        must be non-negative integers; a code not seen in ``fit`` raises a
+        ValueError at predict.
+    embedding_dim : int or None, default=None
+        Width of every embedding; None gives ``min(16, (n_codes + 1) // 2)``
+        per column.
+"""
+
+NORMALIZE_DOC = """    normalize : {{{modes}}} or None, default={default}
+        Input normalisation inside the network (so no scaler is needed in
+        front). ``"window"``: every window and continuous feature is
+        centred on its last observed value and divided by its own standard
+        deviation over the lookback (padding ignored, scales floored at 1 %
+        of the feature's training scale); {window_output}
+        ``"global"``: each feature is standardised with its training mean and
+        standard deviation.{delta} None: raw values (a UserWarning is issued
+        when they are far from unit scale).
+"""
+
+REGRESSOR_NORMALIZE = NORMALIZE_DOC.format(
+    modes='"window", "delta", "global"',
+    default='"window"',
+    delta="""
+        ``"delta"``: inputs as ``"global"``, outputs mapped to
+        ``last + z`` (``z`` in the target's global scale): departures from
+        the last value of column ``target_index``, the random walk's
+        forecast.""",
+    window_output="""the outputs ``z`` are mapped back
+        per sample to ``last + scale * z`` with the statistics of column
+        ``target_index``, so the network forecasts departures from the last
+        value in units of the window's spread: level shifts and trends outside
+        the training range are harmless, as for the naive forecast.""",
+) + """    target_index : int or None, default=0
+        Feature column of the windows that holds the target series, in the
+        target's units (used by ``"window"`` and ``"delta"``); None only normalises
+        the inputs and leaves the outputs in the (standardised) target scale.
+"""
+
+CLASSIFIER_NORMALIZE = NORMALIZE_DOC.format(
+    modes='"window", "global"',
+    default='"global"',
+    delta="",
+    window_output="""the class logits are not mapped (the
+        level of a window is then invisible to the classifier, hence the
+        default ``"global"``).""",
+)
+
 ATTRIBUTES_DOC = """
     net_ : skorch.NeuralNet
         The trained skorch net; ``net_.module_`` is the torch module and
@@ -618,6 +745,13 @@ ATTRIBUTES_DOC = """
     n_outputs_ : int
         Outputs of the network: columns of ``y`` (1 for 1-D ``y``) for a
         regressor, classes for a classifier.
+    input_mean_, input_scale_ : ndarray of shape (n_features_in_,)
+        Training mean and standard deviation of each feature (padding
+        ignored), used by ``normalize="global"`` and the window-scale floor.
+    categorical_features_ : list of int
+        The categorical feature columns.
+    categories_ : list of ndarray
+        The codes seen in ``fit``, one sorted array per categorical column.
 """
 
 

@@ -50,6 +50,8 @@ def forward_small(estimator, X, max_samples: int) -> np.ndarray | None:
         return None
     if X.shape[2] != estimator.n_features_in_:
         return None
+    if getattr(estimator, "categorical_features_", None):
+        return None  # category codes are checked against those seen in fit
     # A fresh float32 C-contiguous copy, as the general path gathers a batch
     # (it never writes into the caller's array and torch needs it writable).
     block = np.array(X, dtype=np.float32, order="C")

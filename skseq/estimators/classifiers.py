@@ -15,7 +15,9 @@ from torch import nn
 from ..utils.validation import check_target
 from ._base import (
     ATTRIBUTES_DOC,
+    CLASSIFIER_NORMALIZE,
     HEAD_PARAMETERS_DOC,
+    INPUTS_DOC,
     PARAMETERS_DOC,
     RecurrentEstimatorMixin,
     _ParamsMixin,
@@ -36,6 +38,8 @@ class _ClassifierBase(RecurrentEstimatorMixin, ClassifierMixin, _ParamsMixin):
     _parameter_constraints = {
         **RecurrentEstimatorMixin._parameter_constraints,
         "class_weight": [StrOptions({"balanced"}), dict, None],
+        # "delta" maps outputs to departures from the last value: regressors only.
+        "normalize": [StrOptions({"window", "global"}), None],
     }
 
     def _train_split(self):
@@ -148,7 +152,7 @@ class RecurrentClassifier(_ClassifierBase):
     cell : {{"rnn", "lstm", "gru", "peephole", "cifg"}}, default="lstm"
         The recurrent cell (see :class:`RecurrentRegressor`); searchable
         with ``GridSearchCV``.
-{PARAMETERS_DOC}{HEAD_PARAMETERS_DOC}{CLASS_WEIGHT_DOC}
+{PARAMETERS_DOC}{HEAD_PARAMETERS_DOC}{CLASS_WEIGHT_DOC}{CLASSIFIER_NORMALIZE}{INPUTS_DOC}
     Attributes
     ----------
     classes_ : ndarray of shape (n_classes,)
@@ -202,6 +206,9 @@ class RecurrentClassifier(_ClassifierBase):
         conv_strides=1,
         conv_mode="parallel",
         class_weight=None,
+        normalize="global",
+        categorical_features=None,
+        embedding_dim=None,
     ):
         self._set_init_params(locals())
 
@@ -239,6 +246,9 @@ class _FixedCellClassifier(_ClassifierBase):
         conv_strides=1,
         conv_mode="parallel",
         class_weight=None,
+        normalize="global",
+        categorical_features=None,
+        embedding_dim=None,
     ):
         self._set_init_params(locals())
 

@@ -6,10 +6,13 @@ import numpy as np
 from sklearn.base import RegressorMixin
 
 from ..utils.validation import check_target
+from . import _inputs
 from ._base import (
     ATTRIBUTES_DOC,
     HEAD_PARAMETERS_DOC,
+    INPUTS_DOC,
     PARAMETERS_DOC,
+    REGRESSOR_NORMALIZE,
     RecurrentEstimatorMixin,
     _ParamsMixin,
 )
@@ -38,8 +41,9 @@ class _RegressorBase(
         y2 = y.reshape(n_samples, -1).astype(np.float64)
         if not continuing:
             self._y_is_1d = y.ndim == 1
+            self._y_stats = (float(y2.mean()), float(y2.std()))
             if self.scale_target:
-                axis = None if self._shared_target_scale else 0
+                axis = None if self._shared_target_scale or self._maps_outputs else 0
                 # Weighted like the loss: a zero weight drops the sample.
                 w = None
                 if sample_weight is not None:
@@ -67,6 +71,35 @@ class _RegressorBase(
             n_features, n_outputs // self._outputs_per_target()
         )
         return module, {**kwargs, **self._head_kwargs()}
+
+    @property
+    def _maps_outputs(self) -> bool:
+        """Whether outputs go through the window map (one scale for all columns)."""
+        return self.normalize in ("window", "delta") and self.target_index is not None
+
+    def _output_map(self, n_features: int) -> dict:
+        if not self._maps_outputs:
+            return {}
+        t = int(self.target_index)
+        if not -n_features <= t < n_features or (
+            t % n_features in self.categorical_features_
+        ):
+            raise ValueError(
+                f"target_index={t} must name a continuous feature column of the "
+                f"input ({n_features} features per time step, categorical "
+                f"{self.categorical_features_}); it is the target series whose "
+                "window statistics map the outputs back. Set target_index=None "
+                "when the target is not among the inputs."
+            )
+        t %= n_features
+        _inputs.warn_target_units(
+            self.input_mean_[t], self.input_scale_[t], *self._y_stats, t, self
+        )
+        return {
+            "target_index": t,
+            "y_mean": float(self.y_mean_[0]),
+            "y_scale": float(self.y_scale_[0]),
+        }
 
     def fit(self, X, y, sample_weight=None):
         """Train a fresh network (or continue, with ``warm_start``).
@@ -149,10 +182,12 @@ class RecurrentRegressor(_RegressorBase):
         searchable with ``GridSearchCV``.
 {PARAMETERS_DOC}
     scale_target : bool, default=True
-        Standardise ``y`` (per column) for training and undo it in
-        ``predict``, so prices and temperatures train as easily as returns.
+        Standardise ``y`` for training and undo it in ``predict``, so prices
+        and temperatures train as easily as returns: per column, or with one
+        mean and scale for all columns when the outputs are mapped by
+        ``normalize="window"`` or ``"delta"``.
 {PROBABILISTIC_DOC}
-{HEAD_PARAMETERS_DOC}
+{HEAD_PARAMETERS_DOC}{REGRESSOR_NORMALIZE}{INPUTS_DOC}
     Attributes
     ----------
 {ATTRIBUTES_DOC}
@@ -209,6 +244,10 @@ class RecurrentRegressor(_RegressorBase):
         conv_kernel_sizes=None,
         conv_strides=1,
         conv_mode="parallel",
+        normalize="window",
+        target_index=0,
+        categorical_features=None,
+        embedding_dim=None,
     ):
         self._set_init_params(locals())
 
@@ -248,6 +287,10 @@ class _FixedCellRegressor(_RegressorBase):
         conv_kernel_sizes=None,
         conv_strides=1,
         conv_mode="parallel",
+        normalize="window",
+        target_index=0,
+        categorical_features=None,
+        embedding_dim=None,
     ):
         self._set_init_params(locals())
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from numbers import Real
 
+import numpy as np
 from sklearn.utils._param_validation import Interval
 
 from ..nn import Seq2SeqNet
 from ..nn.distributions import point_index
-from ._base import ATTRIBUTES_DOC, PARAMETERS_DOC
+from . import _inputs
+from ._base import ATTRIBUTES_DOC, INPUTS_DOC, PARAMETERS_DOC, REGRESSOR_NORMALIZE
 from ._data import SequenceDataset
 from ._probabilistic import PROBABILISTIC_DOC
 from .regressors import _RegressorBase
@@ -56,6 +58,14 @@ class Seq2SeqRegressor(_RegressorBase):
         Standardise ``y`` with one mean and scale shared by all horizon
         columns (they are fed back into the decoder), undone in ``predict``.
 {PROBABILISTIC_DOC}
+{REGRESSOR_NORMALIZE}{INPUTS_DOC}    known_future : array-like of int or None, default=None
+        Known-future covariates for the decoder: the feature indices of the
+        lead columns that ``make_supervised(..., known_future=[...])``
+        appends (for k columns, k * horizon indices: all steps of the first
+        column, then the next). At step ``h`` the decoder reads the values
+        for ``t + h`` from the window's last row next to the previous value.
+        The encoder reads them too, as ordinary features.
+
     Attributes
     ----------
 {ATTRIBUTES_DOC}
@@ -110,12 +120,18 @@ class Seq2SeqRegressor(_RegressorBase):
         layer_norm=False,
         torch_threads=None,
         precision="float32",
+        normalize="window",
+        target_index=0,
+        categorical_features=None,
+        embedding_dim=None,
+        known_future=None,
     ):
         self._set_init_params(locals())
 
     _parameter_constraints = {
         **_RegressorBase._parameter_constraints,
         "teacher_forcing": [Interval(Real, 0.0, 1.0, closed="both")],
+        "known_future": ["array-like", None],
     }
 
     def _module_spec(self, n_features: int, n_outputs: int):
@@ -133,7 +149,40 @@ class Seq2SeqRegressor(_RegressorBase):
             "dropout": float(self.dropout),
             "teacher_forcing": float(self.teacher_forcing),
             **self._cell_options(),
+            "future_positions": self._future_positions(n_features, n_outputs),
         }
+
+    def _future_positions(self, n_features: int, horizon: int):
+        """Positions of the known-future columns in the encoded input, per step."""
+        if self.known_future is None:
+            return None
+        columns = [int(c) for c in np.atleast_1d(np.asarray(self.known_future))]
+        if (
+            not columns
+            or len(columns) % horizon
+            or any(not -n_features <= c < n_features for c in columns)
+        ):
+            raise ValueError(
+                f"known_future must list k * horizon (horizon={horizon}) feature "
+                f"indices of the input ({n_features} features), variable by "
+                "variable and step by step as make_supervised(known_future=...) "
+                f"lays them out; got {self.known_future!r}."
+            )
+        columns = [c % n_features for c in columns]
+        categorical = self.categorical_features_
+        continuous = [f for f in range(n_features) if f not in categorical]
+        widths = _inputs.embedding_widths(
+            [int(c.max(initial=0)) + 1 for c in self.categories_], self.embedding_dim
+        )
+        offsets = np.cumsum([len(continuous)] + widths)
+        encoded = {f: [i] for i, f in enumerate(continuous)}
+        for k, f in enumerate(categorical):
+            encoded[f] = list(range(offsets[k], offsets[k] + widths[k]))
+        n_vars = len(columns) // horizon
+        return [
+            [p for j in range(n_vars) for p in encoded[columns[j * horizon + h]]]
+            for h in range(horizon)
+        ]
 
     def _make_dataset(self, seqs, y_encoded) -> SequenceDataset:
         return SequenceDataset(seqs.X, seqs.lengths, y_encoded, teacher=True)

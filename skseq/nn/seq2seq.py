@@ -50,6 +50,11 @@ class Seq2SeqNet(nn.Module):
         Which of a step's outputs is its point forecast.
     forget_bias, recurrent_init, layer_norm
         As for :class:`RecurrentNet`, for both the encoder and the decoder.
+    future_positions : list of list of int or None, default=None
+        Known-future covariates: for each horizon step ``h``, the feature
+        positions of the input's *last* row that hold values for step
+        ``h`` (see ``known_future`` in :func:`skseq.make_supervised`); the
+        decoder reads them next to the previous value.
     """
 
     def __init__(
@@ -68,6 +73,7 @@ class Seq2SeqNet(nn.Module):
         forget_bias: float | None = 1.0,
         recurrent_init: str = "default",
         layer_norm: bool = False,
+        future_positions: list[list[int]] | None = None,
     ) -> None:
         super().__init__()
         # The encoder is a headless RecurrentNet, so that front padding is
@@ -83,9 +89,16 @@ class Seq2SeqNet(nn.Module):
             recurrent_init=recurrent_init,
             layer_norm=layer_norm,
         )
+        if future_positions is not None:
+            self.register_buffer(
+                "future_positions", torch.tensor(future_positions, dtype=torch.long)
+            )
+        else:
+            self.future_positions = None
+        n_known = 0 if future_positions is None else len(future_positions[0])
         self.decoder = make_recurrent_layer(
             cell,
-            input_size=1,
+            input_size=1 + n_known,
             hidden_size=hidden_size,
             num_layers=num_layers,
             dropout=dropout,
@@ -110,13 +123,21 @@ class Seq2SeqNet(nn.Module):
         batch = X.shape[0]
         go = X.new_zeros(batch, 1, 1)
         teaching = self.training and y_teacher is not None
+        known = None
+        if self.future_positions is not None:
+            # (batch, horizon, n_known): step h's known values, from the origin row.
+            known = X[:, -1, :][:, self.future_positions]
         if teaching and self.teacher_forcing >= 1.0:
             # Full teacher forcing: the whole shifted target in one call.
             inputs = torch.cat([go, y_teacher[:, :-1, None].to(X.dtype)], dim=1)
+            if known is not None:
+                inputs = torch.cat([inputs, known], dim=2)
             decoded, _ = self.decoder(inputs, state)
             return self.out(self.dropout(decoded)).flatten(1)
         step_input, outputs = go, []
         for h in range(self.horizon):
+            if known is not None:
+                step_input = torch.cat([step_input, known[:, h : h + 1]], dim=2)
             decoded, state = self.decoder(step_input, state)
             value = self.out(self.dropout(decoded))  # (batch, 1, n_params)
             outputs.append(value[:, 0, :])

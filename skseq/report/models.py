@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 from scipy import stats
-from sklearn.base import BaseEstimator, RegressorMixin, TransformerMixin, clone
+from sklearn.base import BaseEstimator, RegressorMixin, TransformerMixin
 from sklearn.linear_model import Ridge
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
@@ -37,14 +37,11 @@ from skseq.baselines import (
 from skseq.intervals import (
     check_quantiles,
     interval_levels,
-    predict_interval,
-    predict_quantiles,
 )
 from skseq.windows import FlattenWindows, SequenceScaler
 
 __all__ = [
     "CELLS",
-    "DeltaRegressor",
     "LastSteps",
     "ModelSpec",
     "ZeroForecastRegressor",
@@ -231,119 +228,6 @@ class ZeroForecastRegressor(RegressorMixin, BaseEstimator):
         return tags
 
 
-class DeltaRegressor(RegressorMixin, BaseEstimator):
-    """Learn the change from the last observed value instead of the level.
-
-    ``fit`` trains ``regressor`` on ``y - X[:, -1, target_index]`` (every
-    horizon step minus the last observed target value of the window) and
-    ``predict`` adds that value back. A network then forecasts departures
-    from the random walk, and levels outside the training range (a winter
-    test period after a summer training period) do not have to be
-    extrapolated by saturating units.
-
-    Parameters
-    ----------
-    regressor : estimator
-        Regressor (or pipeline) fitted on the changes; it receives ``X``
-        unchanged, so a scaler inside it is fitted as usual.
-    target_index : int, default=0
-        Feature column of the windows that holds the target series.
-
-    Attributes
-    ----------
-    regressor_ : estimator
-        The fitted clone of ``regressor``.
-    """
-
-    def __init__(self, regressor: Any, target_index: int = 0):
-        self.regressor = regressor
-        self.target_index = target_index
-
-    def _last(self, X: Any) -> np.ndarray:
-        X = np.asarray(X)
-        last = X[:, -1, self.target_index] if X.ndim == 3 else X[:, -1]
-        return np.asarray(last, dtype=np.float64)
-
-    def fit(self, X: Any, y: Any) -> DeltaRegressor:
-        """Fit ``regressor`` on ``y`` minus the last observed target value.
-
-        Parameters
-        ----------
-        X : ndarray of shape (n_samples, n_timesteps, n_features)
-            Windows; their last row must be observed (no NaN).
-        y : array-like of shape (n_samples,) or (n_samples, horizon)
-            Targets, in the units of the target column of ``X``.
-
-        Returns
-        -------
-        self : DeltaRegressor
-        """
-        y = np.asarray(y, dtype=np.float64)
-        last = self._last(X)
-        delta = y - (last if y.ndim == 1 else last[:, None])
-        self.regressor_ = clone(self.regressor).fit(X, delta)
-        return self
-
-    def predict(self, X: Any) -> np.ndarray:
-        """Forecast the change and add the last observed value back.
-
-        Parameters
-        ----------
-        X : ndarray of shape (n_samples, n_timesteps, n_features)
-            Windows.
-
-        Returns
-        -------
-        ndarray of shape (n_samples,) or (n_samples, horizon)
-        """
-        check_is_fitted(self, "regressor_")
-        pred = np.asarray(self.regressor_.predict(X), dtype=np.float64)
-        last = self._last(X)
-        return pred + (last if pred.ndim == 1 else last[:, None])
-
-    def predict_quantiles(self, X: Any, quantiles: Any = None) -> np.ndarray:
-        """Quantiles of the change, plus the last observed value.
-
-        Parameters
-        ----------
-        X : ndarray of shape (n_samples, n_timesteps, n_features)
-        quantiles : sequence of float, optional
-            Passed to the regressor's ``predict_quantiles``.
-
-        Returns
-        -------
-        ndarray of shape (n_samples, n_quantiles) or (n_samples, horizon, n_quantiles)
-        """
-        check_is_fitted(self, "regressor_")
-        table = np.asarray(predict_quantiles(self.regressor_, X, quantiles))
-        last = self._last(X)
-        return table + last.reshape((-1,) + (1,) * (table.ndim - 1))
-
-    def predict_interval(self, X: Any, coverage: float = 0.8):
-        """The regressor's interval of the change, plus the last observed value.
-
-        Parameters
-        ----------
-        X : ndarray of shape (n_samples, n_timesteps, n_features)
-        coverage : float, default=0.8
-
-        Returns
-        -------
-        lower, upper : ndarray of shape (n_samples,) or (n_samples, horizon)
-        """
-        check_is_fitted(self, "regressor_")
-        lower, upper = predict_interval(self.regressor_, X, coverage)
-        last = self._last(X)
-        shift = last if np.ndim(lower) == 1 else last[:, None]
-        return np.asarray(lower) + shift, np.asarray(upper) + shift
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.three_d_array = True
-        tags.target_tags.multi_output = True
-        return tags
-
-
 @dataclass
 class ModelSpec:
     """One model of a benchmark task.
@@ -422,39 +306,28 @@ def forecast_models(task: Any, budget: Any, seed: int) -> list[ModelSpec]:
     if len(budget.num_layers) > 1:
         net_grid["model__num_layers"] = list(budget.num_layers)
     specs: list[ModelSpec] = []
-    delta = not task.returns
     for cell in CELLS:
-        est = Pipeline(
-            [
-                ("last", LastSteps(lookbacks[0])),
-                ("scale", SequenceScaler()),
-                (
-                    "model",
-                    skseq.RecurrentRegressor(
-                        cell=cell, **_network_params(budget, seed)
-                    ),
-                ),
-            ]
+        est = _network_pipeline(
+            skseq.RecurrentRegressor(
+                cell=cell,
+                **_network_params(budget, seed),
+                **_normalisation(task, skseq.RecurrentRegressor),
+            ),
+            lookbacks,
+            task,
         )
         specs.append(
-            _maybe_delta(
-                ModelSpec(
-                    cell,
-                    "network",
-                    est,
-                    dict(net_grid),
-                    f"{cell.upper()} seq2vec network, direct multi-step head",
-                ),
-                delta,
-                task.target_position,
+            ModelSpec(
+                cell,
+                "network",
+                est,
+                dict(net_grid),
+                f"{cell.upper()} seq2vec network, direct multi-step head"
+                + _normalisation_note(task),
             )
         )
     if hasattr(skseq, "Seq2SeqRegressor"):
-        specs.append(
-            _maybe_delta(
-                _seq2seq_spec(lookbacks, budget, seed), delta, task.target_position
-            )
-        )
+        specs.append(_seq2seq_spec(lookbacks, budget, seed, task))
 
     def full(est: Any) -> Pipeline:
         return Pipeline([("last", LastSteps(longest)), ("model", est)])
@@ -527,35 +400,45 @@ def forecast_models(task: Any, budget: Any, seed: int) -> list[ModelSpec]:
     return specs
 
 
-def _maybe_delta(spec: ModelSpec, delta: bool, target_index: int) -> ModelSpec:
-    """Wrap a network in :class:`DeltaRegressor` for level targets."""
-    if not delta:
-        return spec
-    return ModelSpec(
-        spec.name,
-        spec.kind,
-        DeltaRegressor(spec.estimator, target_index=target_index),
-        {f"regressor__{k}": v for k, v in spec.param_grid.items()},
-        spec.description + "; learns the change from the last observed value",
-    )
+def _normalisation(task: Any, cls: type) -> dict[str, Any]:
+    """Normalisation of the networks: departures from the last value
+    (``normalize="delta"``) for level targets, the pipeline's scaler for
+    returns."""
+    accepted = cls().get_params()
+    if "normalize" not in accepted:
+        return {}
+    if task.returns:
+        return {"normalize": None}
+    return {"normalize": "delta", "target_index": task.target_position}
 
 
-def _seq2seq_spec(lookbacks: list[int], budget: Any, seed: int) -> ModelSpec:
+def _normalisation_note(task: Any) -> str:
+    return "" if task.returns else "; learns the change from the last observed value"
+
+
+def _network_pipeline(model: Any, lookbacks: list[int], task: Any) -> Pipeline:
+    """LastSteps, then a SequenceScaler unless the network normalises itself."""
+    steps: list[tuple[str, Any]] = [("last", LastSteps(lookbacks[0]))]
+    if getattr(model, "normalize", None) is None:
+        steps.append(("scale", SequenceScaler()))
+    steps.append(("model", model))
+    return Pipeline(steps)
+
+
+def _seq2seq_spec(lookbacks: list[int], budget: Any, seed: int, task: Any) -> ModelSpec:
     """The encoder-decoder regressor, when the installed skseq has one."""
     cls = skseq.Seq2SeqRegressor
     params = _network_params(budget, seed)
     accepted = cls().get_params()
     params = {k: v for k, v in params.items() if k in accepted}
-    est = Pipeline(
-        [
-            ("last", LastSteps(lookbacks[0])),
-            ("scale", SequenceScaler()),
-            ("model", cls(**params)),
-        ]
-    )
+    est = _network_pipeline(cls(**params, **_normalisation(task, cls)), lookbacks, task)
     grid: dict[str, list[Any]] = {"last__lookback": lookbacks}
     if "hidden_size" in accepted:
         grid["model__hidden_size"] = list(budget.hidden_sizes)
     return ModelSpec(
-        "seq2seq", "network", est, grid, "encoder-decoder (seq2seq) network, LSTM cells"
+        "seq2seq",
+        "network",
+        est,
+        grid,
+        "encoder-decoder (seq2seq) network, LSTM cells" + _normalisation_note(task),
     )
