@@ -3,8 +3,8 @@
 The estimators' ``torch_threads=None`` default keeps (workers x torch threads)
 within the cores: in a joblib worker of ``GridSearchCV(n_jobs=2)`` on two
 cores each fit runs with one torch thread, so the two workers do not fight
-over the cores. This script times the same search (a ``SequenceScaler`` +
-``LSTMRegressor`` pipeline on Seattle's daily weather, 4 candidates x 3
+over the cores. This script times the same search (an ``LSTMRegressor``
+pipeline, which normalises each window itself, on Seattle's daily weather, 4 candidates x 3
 ``TimeSeriesWindowSplit`` folds, no refit) side by side in one process:
 
 ``n_jobs=1``
@@ -49,7 +49,7 @@ from sklearn.pipeline import make_pipeline
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import skseq  # noqa: E402
-from skseq import LSTMRegressor, SequenceScaler, make_supervised  # noqa: E402
+from skseq import LSTMRegressor, make_supervised  # noqa: E402
 from skseq.datasets import load_weather_daily  # noqa: E402
 from skseq.model_selection import TimeSeriesWindowSplit  # noqa: E402
 from skseq.utils.threads import default_torch_threads  # noqa: E402
@@ -57,7 +57,6 @@ from skseq.utils.threads import default_torch_threads  # noqa: E402
 
 def make_search(cfg: argparse.Namespace, n_jobs: int, torch_threads=None):
     model = make_pipeline(
-        SequenceScaler(),
         LSTMRegressor(
             max_epochs=cfg.epochs,
             batch_size=32,
