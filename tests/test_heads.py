@@ -229,3 +229,20 @@ def test_class_weight_balanced_and_dict():
     assert np.mean(plain.fit(X, y).predict(X) == "rare") < 0.2
     with pytest.raises(ValueError, match="class"):
         LSTMClassifier(class_weight={"unknown": 2.0}, **FAST).fit(X, y)
+
+
+def test_fitted_attention_weights_read_the_normalised_inputs():
+    rng = np.random.default_rng(0)
+    X = rng.normal(loc=50.0, scale=5.0, size=(24, 9, 2))
+    y = X[:, -1, 0]
+    reg = RecurrentRegressor(
+        head="attention", hidden_size=4, max_epochs=1, random_state=0
+    ).fit(X, y)
+    module = reg.net_.module_
+    x = torch.from_numpy(X[:3].astype(np.float32))
+    with torch.no_grad():
+        weights = module.attention_weights(x, None)
+        encoded = module.encode_inputs(x, None)[0]
+        expected = module.inner.attention_weights(encoded, None)
+    torch.testing.assert_close(weights, expected)
+    torch.testing.assert_close(weights.sum(dim=1), torch.ones(3))

@@ -161,6 +161,24 @@ class NormalizedNet(nn.Module):
         width = len(continuous) + sum(int(d) for d in embedding_dims)
         self.inner = inner(n_features=width, **inner_kwargs)
 
+    def attention_weights(
+        self, X: torch.Tensor, lengths: torch.Tensor | None = None
+    ) -> torch.Tensor:
+        """The inner network's attention weights, computed on encoded inputs.
+
+        Parameters
+        ----------
+        X : Tensor of shape (batch, time, features)
+            Raw inputs, as the estimator passes them to ``forward``.
+        lengths : Tensor of shape (batch,) or None
+
+        Returns
+        -------
+        Tensor of shape (batch, time)
+        """
+        encoded, _, _ = self.encode_inputs(X, lengths)
+        return self.inner.attention_weights(encoded, lengths)
+
     def __getattr__(self, name: str):
         # The inner network's parts (``rnn``, ``head``, ``encode``...) stay
         # reachable as attributes of the wrapper.
