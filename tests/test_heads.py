@@ -246,3 +246,17 @@ def test_fitted_attention_weights_read_the_normalised_inputs():
         expected = module.inner.attention_weights(encoded, None)
     torch.testing.assert_close(weights, expected)
     torch.testing.assert_close(weights.sum(dim=1), torch.ones(3))
+
+
+def test_gate_activations_refuse_a_convolutional_front_end_before_the_cells():
+    X = np.random.default_rng(0).normal(size=(16, 12, 2))
+    y = X[:, -1, 0]
+    reg = RecurrentRegressor(
+        conv_channels=(4,), conv_mode="before", hidden_size=4, max_epochs=1
+    ).fit(X, y)
+    with pytest.raises(ValueError, match="conv_mode='parallel'"):
+        reg.gate_activations(X)
+    parallel = RecurrentRegressor(
+        conv_channels=(4,), conv_mode="parallel", hidden_size=4, max_epochs=1
+    ).fit(X, y)
+    assert parallel.gate_activations(X)["forget"].shape == (16, 12, 4)

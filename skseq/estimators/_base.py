@@ -534,7 +534,15 @@ class RecurrentEstimatorMixin:
         seqs = check_sequences(X, estimator=self)
         check_n_features(seqs, self.n_features_in_, self)
         module = self.net_.module_
-        rnn = getattr(module, "encoder", module).rnn
+        network = getattr(module, "encoder", module)
+        if getattr(network, "conv", None) is not None and network.conv_mode == "before":
+            raise ValueError(
+                "gate_activations reads the recurrent layer's input time step by time "
+                "step, but with conv_mode='before' that input is the convolutions' "
+                "output, not X. Use conv_mode='parallel' (the recurrent layer then "
+                "reads X) to look at the gates."
+            )
+        rnn = network.rnn
         n_layers = rnn.num_layers
         if not -n_layers <= int(layer) < n_layers:
             raise ValueError(
