@@ -54,22 +54,6 @@ _CHUNK_ELEMENTS = 1_000_000
 _SET_OUTPUT_CHOICES = (None, "default", "pandas", "polars")
 
 
-def _check_lookback(lookback: Any, name: str = "lookback") -> int:
-    if isinstance(lookback, (bool, np.bool_)) or not isinstance(
-        lookback, (int, np.integer)
-    ):
-        raise TypeError(
-            f"{name} must be an int >= 1 (the number of time steps per window), "
-            f"got {lookback!r} of type {type(lookback).__name__}."
-        )
-    if lookback < 1:
-        raise ValueError(
-            f"{name} must be >= 1 (the number of time steps per window), got "
-            f"{lookback}."
-        )
-    return int(lookback)
-
-
 def _float_dtype(dtype: np.dtype) -> np.dtype:
     """float32 stays float32, float64 stays float64, integers become float."""
     return np.result_type(dtype, np.float32)
