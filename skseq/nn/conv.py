@@ -196,15 +196,24 @@ class ConvFrontEnd(nn.Module):
             lengths = torch.full((X.shape[0],), n_steps, dtype=torch.int64)
         lengths = lengths.to(X.device, torch.int64)
         mask = padding_mask(lengths, n_steps)
-        x = X * mask.unsqueeze(-1).to(X.dtype)
+        # Channels first throughout, as the convolutions want it.
+        x = X.transpose(1, 2)
+        if not bool(mask.all()):
+            x = x * mask.unsqueeze(1).to(X.dtype)
         for conv, norm, k, s in zip(
             self.convs, self.norms, self.kernel_sizes, self.strides, strict=True
         ):
             # Left padding so that the last window ends at the last step.
             extra = (-(n_steps - 1)) % s
-            h = conv(F.pad(x.transpose(1, 2), (k - 1 + extra, 0)))
+            h = conv(F.pad(x, (k - 1 + extra, 0)))
             n_steps = h.shape[-1]
             lengths = (lengths + s - 1) // s
             mask = padding_mask(lengths, n_steps)
-            x = torch.relu(norm(h.transpose(1, 2), mask))
-        return x, lengths, mask
+            if bool(mask.all()):
+                # No padding: plain batch norm over (batch, time), which is
+                # what the masked one computes, without the gather/scatter.
+                h = norm.norm(h)
+            else:
+                h = norm(h.transpose(1, 2), mask).transpose(1, 2)
+            x = torch.relu(h)
+        return x.transpose(1, 2), lengths, mask
