@@ -16,7 +16,8 @@ from sklearn.utils._param_validation import (
 )
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted
 from skorch import NeuralNet
-from skorch.callbacks import EarlyStopping, GradientNormClipping
+from skorch.callbacks import EarlyStopping, GradientNormClipping, LRScheduler
+from torch.optim.lr_scheduler import CosineAnnealingLR
 
 from ..base import SequenceEstimatorMixin
 from ..nn import CELLS, GATES, RecurrentNet, gate_trace
@@ -39,6 +40,9 @@ OPTIMIZERS: dict[str, type[torch.optim.Optimizer]] = {
     "sgd": torch.optim.SGD,
     "rmsprop": torch.optim.RMSprop,
 }
+
+#: Values of ``lr_schedule``.
+LR_SCHEDULES: tuple[str, ...] = ("constant", "cosine")
 
 # Prediction runs in large batches under inference mode: per-batch overhead
 # dominates small batches and no gradients are kept.
@@ -140,6 +144,7 @@ class RecurrentEstimatorMixin:
         "target_index": [Interval(Integral, None, None, closed="neither"), None],
         "categorical_features": ["array-like", None],
         "embedding_dim": [Interval(Integral, 1, None, closed="left"), None],
+        "lr_schedule": [StrOptions(set(LR_SCHEDULES))],
     }
 
     # Window location of ``normalize="window"``: "last" (the forecast
@@ -247,6 +252,13 @@ class RecurrentEstimatorMixin:
                         patience=int(self.patience),
                         load_best=True,
                     ),
+                )
+            )
+        if self.lr_schedule == "cosine":
+            callbacks.append(
+                (
+                    "lr_schedule",
+                    LRScheduler(CosineAnnealingLR, T_max=int(self.max_epochs)),
                 )
             )
         for i, cb in enumerate(self.callbacks or []):
@@ -596,6 +608,14 @@ PARAMETERS_DOC = """
 default="adam"
     weight_decay : float, default=0.0
         L2 penalty passed to the optimizer.
+    lr_schedule : {"constant", "cosine"}, default="constant"
+        ``"cosine"`` anneals the learning rate from ``lr`` to 0 over
+        ``max_epochs`` epochs (torch's ``CosineAnnealingLR``, stepped after
+        every epoch through ``skorch.callbacks.LRScheduler``); each ``fit``,
+        a warm start included, starts the schedule again from ``lr``. On the
+        small archive sets a cosine schedule with full batches reached the
+        accuracy of a constant rate in fewer epochs
+        (``benchmarks/bench_classifiers.py``).
     clip_grad_norm : float or None, default=1.0
         Clip the global gradient norm to this value at every step (guards
         against exploding gradients); None turns clipping off.

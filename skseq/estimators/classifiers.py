@@ -209,6 +209,7 @@ class RecurrentClassifier(_ClassifierBase):
         normalize="global",
         categorical_features=None,
         embedding_dim=None,
+        lr_schedule="constant",
     ):
         self._set_init_params(locals())
 
@@ -249,6 +250,7 @@ class _FixedCellClassifier(_ClassifierBase):
         normalize="global",
         categorical_features=None,
         embedding_dim=None,
+        lr_schedule="constant",
     ):
         self._set_init_params(locals())
 

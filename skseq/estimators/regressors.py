@@ -248,6 +248,7 @@ class RecurrentRegressor(_RegressorBase):
         target_index=0,
         categorical_features=None,
         embedding_dim=None,
+        lr_schedule="constant",
     ):
         self._set_init_params(locals())
 
@@ -291,6 +292,7 @@ class _FixedCellRegressor(_RegressorBase):
         target_index=0,
         categorical_features=None,
         embedding_dim=None,
+        lr_schedule="constant",
     ):
         self._set_init_params(locals())
 

@@ -125,6 +125,7 @@ class Seq2SeqRegressor(_RegressorBase):
         categorical_features=None,
         embedding_dim=None,
         known_future=None,
+        lr_schedule="constant",
     ):
         self._set_init_params(locals())
 
