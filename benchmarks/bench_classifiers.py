@@ -27,8 +27,6 @@ from typing import Any
 import numpy as np
 import torch
 from sklearn.model_selection import StratifiedKFold
-from skorch.callbacks import LRScheduler
-from torch.optim.lr_scheduler import CosineAnnealingLR
 
 from skseq import RecurrentClassifier
 from skseq.datasets import load_classification
@@ -42,7 +40,7 @@ def _recipe(
     """A recipe: a function of (n_train, seed) giving a fresh classifier.
 
     ``cosine=True`` anneals the learning rate to zero over ``max_epochs``
-    (skorch's ``LRScheduler`` with torch's ``CosineAnnealingLR``).
+    (``lr_schedule="cosine"``).
     """
 
     def build(n_train: int, seed: int) -> RecurrentClassifier:
@@ -50,8 +48,7 @@ def _recipe(
         if values.get("batch_size") == "full":
             values["batch_size"] = n_train
         if cosine:
-            schedule = LRScheduler(CosineAnnealingLR, T_max=values["max_epochs"])
-            values["callbacks"] = [("cosine", schedule)]
+            values["lr_schedule"] = "cosine"
         return RecurrentClassifier(random_state=seed, **values)
 
     return build
@@ -80,7 +77,8 @@ def parse_recipe(name: str) -> Callable[[int, int], RecurrentClassifier]:
     ``d<x>`` dropout; ``wd<x>`` weight decay; ``h<N>`` hidden size;
     ``b<N>`` batch size; a head (``last``, ``mean``, ``max``,
     ``attention``); a cell (``rnn``, ``lstm``, ``gru``); ``before``
-    (``conv_mode="before"``); ``win`` (``normalize="window"``).
+    (``conv_mode="before"``); ``noconv`` (no convolutions); ``win``
+    (``normalize="window"``).
     Example: ``c64-s2-e150-d0.2``.
     """
     if name in RECIPES:
@@ -99,6 +97,8 @@ def parse_recipe(name: str) -> Callable[[int, int], RecurrentClassifier]:
             cosine = False
         elif token == "before":
             params["conv_mode"] = "before"
+        elif token == "noconv":
+            params["conv_channels"] = None
         elif token == "win":
             params["normalize"] = "window"
         elif token.startswith("lr"):
@@ -120,7 +120,7 @@ def parse_recipe(name: str) -> Callable[[int, int], RecurrentClassifier]:
             params["batch_size"] = int(token[1:])
         else:
             raise ValueError(f"unknown recipe token {token!r} in {name!r}")
-    if stride > 1:
+    if stride > 1 and params["conv_channels"]:
         params["conv_strides"] = (stride,) + (1,) * (len(params["conv_channels"]) - 1)
     return _recipe(cosine=cosine, **params)
 

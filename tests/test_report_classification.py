@@ -8,6 +8,7 @@ from skseq.report.classification import (
     PUBLISHED_ACCURACIES,
     SOURCES,
     classification_models,
+    conv_strides,
 )
 from skseq.report.classification_runner import classification_cells
 from skseq.report.tasks import CLASSIFICATION_BUDGETS, CLASSIFICATION_TASKS, TASKS
@@ -51,3 +52,17 @@ def test_flattened_baselines_run_on_multivariate_and_variable_length(name):
     nn = next(s for s in specs if s.name == "1nn").estimator
     # 1-NN on its own training set is perfect (each series is its neighbour).
     assert nn.fit(X, y).score(X, y) == 1.0
+
+
+def test_first_convolution_downsamples_series_longer_than_the_budget_says():
+    budget = CLASSIFICATION_BUDGETS["default"]
+    task = TASKS["arrowhead"]
+    limit = budget.conv_max_steps
+    assert conv_strides(task, budget, 3, limit) == 1
+    assert conv_strides(task, budget, 3, limit + 1) == (2, 1, 1)
+    assert conv_strides(task, budget, 3, 2 * limit + 1) == (3, 1, 1)
+    assert conv_strides(task, budget, 3, None) == 1
+    specs = classification_models(task, budget, 0, n_timesteps=limit + 1)
+    model = specs[0].estimator.named_steps["model"]
+    assert model.conv_strides == (2, 1, 1)
+    assert model.lr_schedule == budget.lr_schedule

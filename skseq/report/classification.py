@@ -134,8 +134,43 @@ def network_grid(task: Any, budget: Any, cells: tuple[str, ...]) -> dict[str, li
     return {k: v for k, v in grid.items() if len(v) > 1}
 
 
+def conv_strides(
+    task: Any, budget: Any, n_layers: int, n_timesteps: int | None
+) -> int | tuple[int, ...]:
+    """Strides of the network's convolutions on a task.
+
+    The task's ``conv_stride`` for every layer; with the budget's
+    ``conv_max_steps`` set and the series longer than that, the first layer
+    strides by ``ceil(n_timesteps / conv_max_steps)`` instead, so that the
+    deeper layers run over at most about ``conv_max_steps`` steps.
+
+    Parameters
+    ----------
+    task : ClassificationTask
+    budget : ClassificationBudget
+    n_layers : int
+        Convolutional layers.
+    n_timesteps : int or None
+        Longest training series (None: no downsampling).
+
+    Returns
+    -------
+    int or tuple of int
+    """
+    first = task.conv_stride
+    if budget.conv_max_steps and n_timesteps:
+        first = max(first, -(-int(n_timesteps) // budget.conv_max_steps))
+    if first == task.conv_stride:
+        return task.conv_stride
+    return (first,) + (task.conv_stride,) * (n_layers - 1)
+
+
 def classification_models(
-    task: Any, budget: Any, seed: int, cells: tuple[str, ...] | None = None
+    task: Any,
+    budget: Any,
+    seed: int,
+    cells: tuple[str, ...] | None = None,
+    n_timesteps: int | None = None,
 ) -> list[ModelSpec]:
     """Models of a classification task: the searched network, then baselines.
 
@@ -150,12 +185,21 @@ def classification_models(
     cells : tuple of str or None
         Cells searched (default: the budget's); an empty tuple leaves the
         network out.
+    n_timesteps : int or None
+        Longest training series; sets the first convolution's stride
+        (:func:`conv_strides`).
 
     Returns
     -------
     list of ModelSpec
     """
     cells = budget.cells if cells is None else cells
+    layers = {len(c) for c in budget.conv_channels if c}
+    if len(layers) > 1:
+        raise ValueError(
+            "the convolutional branches searched by a classification budget must "
+            f"have the same number of layers, got {budget.conv_channels}"
+        )
     specs = []
     if cells:
         first = {
@@ -167,10 +211,13 @@ def classification_models(
         model = skseq.RecurrentClassifier(
             **first,
             conv_mode=task.conv_mode,
-            conv_strides=task.conv_stride,
+            conv_strides=conv_strides(
+                task, budget, layers.pop() if layers else 1, n_timesteps
+            ),
             max_epochs=budget.max_epochs,
             batch_size=task.batch_size or budget.batch_size,
             lr=budget.lr,
+            lr_schedule=budget.lr_schedule,
             early_stopping=budget.early_stopping,
             validation_fraction=0.2,
             patience=budget.patience,

@@ -32,7 +32,15 @@ __all__ = ["classification_cells", "run_classification_task"]
 
 
 #: Parameters of the classification network shown in the report.
-_NETWORK_KEYS = ("cell", "head", "hidden_size", "conv_channels", "conv_mode")
+_NETWORK_KEYS = (
+    "cell",
+    "head",
+    "hidden_size",
+    "conv_channels",
+    "conv_strides",
+    "conv_mode",
+    "lr_schedule",
+)
 
 
 def classification_cells(budget: Any, models: list[str] | None) -> tuple[str, ...]:
@@ -167,7 +175,9 @@ def run_classification_task(
     cells = classification_cells(budget, config.models)
     specs = [
         s
-        for s in classification_models(task, budget, config.seed, cells)
+        for s in classification_models(
+            task, budget, config.seed, cells, n_timesteps=lengths[-1]
+        )
         if s.kind in ("reference", "network")
         or config.models is None
         or s.name in config.models
