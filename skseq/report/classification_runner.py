@@ -4,6 +4,8 @@ scores on its test split, the network refitted with several seeds."""
 from __future__ import annotations
 
 import time
+import warnings
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -24,6 +26,7 @@ from .search import (
     refit_history,
     short_params,
     torch_threads,
+    worker_pool,
 )
 from .task_models import note_not_run
 from .tasks import CLASSIFICATION_BUDGETS, ClassificationTask
@@ -69,6 +72,21 @@ def _fit_predict(model: Any, X_train: Any, y_train: Any, X_test: Any) -> np.ndar
     return np.asarray(model.fit(X_train, y_train).predict(X_test))
 
 
+def _seed_test_scores(
+    y_test: Any, preds: list[np.ndarray], seeds: list[int]
+) -> dict[str, Any]:
+    """Mean test scores over the seeds' predictions, with ``accuracy_sd`` and
+    the per-seed accuracies under ``accuracy_seeds``."""
+    runs = [classification_scores(y_test, p) for p in preds]
+    accuracies = [r["accuracy"] for r in runs]
+    test: dict[str, Any] = {
+        key: float(np.mean([r[key] for r in runs])) for key in runs[0]
+    }
+    test["accuracy_sd"] = float(np.std(accuracies, ddof=1)) if len(runs) > 1 else 0.0
+    test["accuracy_seeds"] = dict(zip(seeds, accuracies, strict=True))
+    return test
+
+
 def seed_scores(
     search: GridSearchCV,
     X_train: Any,
@@ -99,14 +117,85 @@ def seed_scores(
             preds = Parallel(n_jobs=config.n_jobs)(
                 delayed(_fit_predict)(m, X_train, y_train, X_test) for m in models
             )
-    runs = [classification_scores(y_test, p) for p in [first, *preds]]
-    accuracies = [r["accuracy"] for r in runs]
-    test: dict[str, Any] = {
-        key: float(np.mean([r[key] for r in runs])) for key in runs[0]
-    }
-    test["accuracy_sd"] = float(np.std(accuracies, ddof=1)) if len(runs) > 1 else 0.0
-    test["accuracy_seeds"] = dict(zip(seeds, accuracies, strict=True))
-    return test, first
+    return _seed_test_scores(y_test, [first, *preds], seeds), first
+
+
+def _search_predict(
+    spec: Any,
+    X_train: Any,
+    y_train: Any,
+    X_test: Any,
+    cv: Any,
+    label: str,
+    config: BenchmarkConfig,
+    progress: Progress,
+) -> tuple[GridSearchCV, float, dict[str, int], np.ndarray]:
+    """Cross-validate and refit ``spec`` in one process, then predict the test
+    split (a joblib task)."""
+    search, seconds, caught = grid_search(
+        spec, X_train, y_train, cv, "accuracy", label, config, progress
+    )
+    return search, seconds, caught, np.asarray(search.predict(X_test))
+
+
+def fixed_network_scores(
+    spec: Any,
+    X_train: Any,
+    y_train: Any,
+    X_test: Any,
+    y_test: Any,
+    cv: Any,
+    seeds: list[int],
+    label: str,
+    config: BenchmarkConfig,
+    progress: Progress,
+) -> tuple[GridSearchCV, float, dict[str, int], dict[str, Any], np.ndarray]:
+    """A network with one configuration: its cross-validation, its refit and
+    the other seeds' fits share one pool of ``config.n_jobs`` workers.
+
+    With nothing to choose, the refit does not wait for the folds: one
+    worker cross-validates and refits with the first seed (about two fits'
+    time with two folds on half the data), the others train the remaining
+    seeds meanwhile. The results equal those of :func:`grid_search` followed
+    by :func:`seed_scores`.
+
+    Returns
+    -------
+    search : GridSearchCV
+        Fitted (in a worker) with the first seed.
+    seconds : float
+        Wall time of the whole pool.
+    caught : dict
+        Warnings raised by the search (category -> count).
+    test : dict
+        Mean test scores over the seeds (see :func:`seed_scores`).
+    first : ndarray
+        The first seed's test predictions.
+    """
+    serial = replace(config, n_jobs=1)
+    others = [
+        clone(spec.estimator).set_params(model__random_state=seed) for seed in seeds[1:]
+    ]
+    t0 = time.perf_counter()
+    with worker_pool(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # as in grid_search's process pool
+        search_run, *preds = Parallel(n_jobs=config.n_jobs)(
+            [
+                delayed(_search_predict)(
+                    spec, X_train, y_train, X_test, cv, label, serial, progress
+                )
+            ]
+            + [delayed(_fit_predict)(m, X_train, y_train, X_test) for m in others]
+        )
+    seconds = time.perf_counter() - t0
+    search, _, caught, first = search_run
+    return (
+        search,
+        seconds,
+        caught,
+        _seed_test_scores(y_test, [first, *preds], seeds),
+        first,
+    )
 
 
 def run_classification_task(
@@ -185,19 +274,39 @@ def run_classification_task(
     results: list[ModelResult] = []
     for i, spec in enumerate(specs, 1):
         label = f"{task.name} [{i}/{len(specs)}] {spec.name}"
-        search, seconds, caught = grid_search(
-            spec, X_train, y_train, cv, "accuracy", label, config, progress
+        shared_pool = (
+            spec.kind == "network"
+            and not spec.param_grid
+            and config.n_jobs != 1
+            and config.scheduler is None
         )
-        if spec.kind == "network":
-            t0 = time.perf_counter()
-            test, pred = seed_scores(
-                search, X_train, y_train, X_test, y_test, seeds, config
+        if shared_pool:
+            search, seconds, caught, test, pred = fixed_network_scores(
+                spec,
+                X_train,
+                y_train,
+                X_test,
+                y_test,
+                cv,
+                seeds,
+                label,
+                config,
+                progress,
             )
-            seconds += time.perf_counter() - t0
         else:
-            with torch_threads(config.threads):
-                pred = np.asarray(search.predict(X_test))
-            test = classification_scores(y_test, pred)
+            search, seconds, caught = grid_search(
+                spec, X_train, y_train, cv, "accuracy", label, config, progress
+            )
+            if spec.kind == "network":
+                t0 = time.perf_counter()
+                test, pred = seed_scores(
+                    search, X_train, y_train, X_test, y_test, seeds, config
+                )
+                seconds += time.perf_counter() - t0
+            else:
+                with torch_threads(config.threads):
+                    pred = np.asarray(search.predict(X_test))
+                test = classification_scores(y_test, pred)
         best_params = short_params(search.best_params_)
         if spec.kind == "network":
             # The whole configuration, searched or fixed.
