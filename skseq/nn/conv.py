@@ -206,7 +206,11 @@ class ConvFrontEnd(nn.Module):
             # Left padding so that the last window ends at the last step.
             extra = (-(n_steps - 1)) % s
             h = conv(F.pad(x, (k - 1 + extra, 0)))
-            n_steps = h.shape[-1]
+            # With a stride, the first output can lie wholly before the first
+            # step of every row (padding of all rows): drop it, so that an
+            # unpadded batch stays unpadded.
+            n_steps = -(-n_steps // s)
+            h = h[..., h.shape[-1] - n_steps :]
             lengths = (lengths + s - 1) // s
             mask = padding_mask(lengths, n_steps)
             if bool(mask.all()):

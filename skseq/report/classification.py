@@ -134,6 +134,53 @@ def network_grid(task: Any, budget: Any, cells: tuple[str, ...]) -> dict[str, li
     return {k: v for k, v in grid.items() if len(v) > 1}
 
 
+def network_description(budget: Any, grid: dict[str, list]) -> str:
+    """One line on the classification network: the recipe, or what is searched.
+
+    Parameters
+    ----------
+    budget : ClassificationBudget
+    grid : dict
+        The network's search grid (empty: one configuration for every set).
+
+    Returns
+    -------
+    str
+    """
+    schedule = (
+        f"lr {budget.lr:g} annealed to 0 (cosine)"
+        if budget.lr_schedule == "cosine"
+        else f"lr {budget.lr:g}"
+    )
+    batches = (
+        "full-batch" if budget.batch_size >= 512 else f"batches of {budget.batch_size}"
+    )
+    training = f"{budget.max_epochs} epochs of {batches} Adam, {schedule}"
+    if grid:
+        searched = ", ".join(key.split("__")[-1] for key in grid)
+        return (
+            f"recurrent classifier; {searched} chosen by cross-validation; {training}"
+        )
+    channels = budget.conv_channels[0]
+    branch = (
+        f" beside a convolutional branch of {'-'.join(map(str, channels))} filters "
+        "(LSTM-FCN layout)"
+        if channels
+        else ""
+    )
+    downsample = (
+        f"; series longer than {budget.conv_max_steps} steps downsampled by the "
+        "first convolution"
+        if budget.conv_max_steps and channels
+        else ""
+    )
+    return (
+        f"one recipe for every set, no search: {budget.cells[0]} of "
+        f"{budget.hidden_sizes[0]} units with a {budget.heads[0]} head{branch}; "
+        f"{training}{downsample}"
+    )
+
+
 def conv_strides(
     task: Any, budget: Any, n_layers: int, n_timesteps: int | None
 ) -> int | tuple[int, ...]:
@@ -223,14 +270,14 @@ def classification_models(
             patience=budget.patience,
             random_state=seed,
         )
+        grid = network_grid(task, budget, cells)
         specs.append(
             ModelSpec(
                 "network",
                 "network",
                 Pipeline([("scale", SequenceScaler()), ("model", model)]),
-                network_grid(task, budget, cells),
-                "recurrent classifier; cell, head, size and convolutions chosen "
-                "by cross-validation",
+                grid,
+                network_description(budget, grid),
             )
         )
 
