@@ -1,8 +1,10 @@
 """The classification part of the benchmark report (models, grids, published
 figures); the end-to-end run is in test_cli.py."""
 
+import pandas as pd
 import pytest
 
+from skseq.cli import main
 from skseq.datasets import REFERENCE_ACCURACIES, load_classification
 from skseq.report.classification import (
     PUBLISHED_ACCURACIES,
@@ -66,3 +68,21 @@ def test_first_convolution_downsamples_series_longer_than_the_budget_says():
     model = specs[0].estimator.named_steps["model"]
     assert model.conv_strides == (2, 1, 1)
     assert model.lr_schedule == budget.lr_schedule
+
+
+def test_shared_worker_pool_gives_the_sequential_numbers(tmp_path):
+    # A one-configuration network cross-validates, refits and trains its other
+    # seeds in one pool when n_jobs > 1; the scores equal a sequential run's.
+    frames = {}
+    for n_jobs in ("1", "2"):
+        out = tmp_path / n_jobs
+        args = ["benchmark", "--smoke", "--tasks", "italy-power", "--models"]
+        args += ["network", "--n-jobs", n_jobs, "--out", str(out), "-qq"]
+        assert main(args) == 0
+        results = pd.read_csv(out / "results.csv")
+        keep = results["metric"].str.contains("accuracy") & (
+            results["model"] == "network"
+        )
+        frames[n_jobs] = results[keep].reset_index(drop=True)
+    assert not frames["1"].empty
+    pd.testing.assert_frame_equal(frames["1"], frames["2"])
