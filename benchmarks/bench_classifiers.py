@@ -73,7 +73,7 @@ RECIPES: dict[str, Callable[[int, int, int], RecurrentClassifier]] = {
 }
 
 #: The benchmark report's recipes, spelled as tokens.
-_ALIASES = {"default": "c32-m128-e150", "quick": "c16-m64-e40"}
+_ALIASES = {"default": "c32-m128-e150", "quick": "c8-m64-e60"}
 
 _HEADS = ("last", "mean", "max", "attention")
 _CELLS = ("rnn", "lstm", "gru")
