@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from typing import Any
 
@@ -70,6 +71,16 @@ def classification_scores(y_true: Any, pred: Any) -> dict[str, float]:
 def _fit_predict(model: Any, X_train: Any, y_train: Any, X_test: Any) -> np.ndarray:
     """Fit ``model`` and predict the test split (a joblib task)."""
     return np.asarray(model.fit(X_train, y_train).predict(X_test))
+
+
+def _quiet_fit_predict(
+    model: Any, X_train: Any, y_train: Any, X_test: Any
+) -> np.ndarray:
+    """:func:`_fit_predict` with warnings silenced (a worker cannot send them
+    back, as in :func:`~skseq.report.search.grid_search`'s process pool)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return _fit_predict(model, X_train, y_train, X_test)
 
 
 def _seed_test_scores(
@@ -177,15 +188,14 @@ def fixed_network_scores(
         clone(spec.estimator).set_params(model__random_state=seed) for seed in seeds[1:]
     ]
     t0 = time.perf_counter()
-    with worker_pool(), warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # as in grid_search's process pool
+    with worker_pool():
         search_run, *preds = Parallel(n_jobs=config.n_jobs)(
             [
                 delayed(_search_predict)(
                     spec, X_train, y_train, X_test, cv, label, serial, progress
                 )
             ]
-            + [delayed(_fit_predict)(m, X_train, y_train, X_test) for m in others]
+            + [delayed(_quiet_fit_predict)(m, X_train, y_train, X_test) for m in others]
         )
     seconds = time.perf_counter() - t0
     search, _, caught, first = search_run
@@ -195,6 +205,81 @@ def fixed_network_scores(
         caught,
         _seed_test_scores(y_test, [first, *preds], seeds),
         first,
+    )
+
+
+def _search_and_score(
+    spec: Any,
+    X_train: Any,
+    y_train: Any,
+    X_test: Any,
+    y_test: Any,
+    cv: Any,
+    seeds: list[int],
+    label: str,
+    config: BenchmarkConfig,
+    progress: Progress,
+) -> tuple[GridSearchCV, float, dict[str, int], dict[str, Any], np.ndarray]:
+    """Grid-search one model, then its test scores (a network's over the seeds)."""
+    search, seconds, caught = grid_search(
+        spec, X_train, y_train, cv, "accuracy", label, config, progress
+    )
+    if spec.kind == "network":
+        t0 = time.perf_counter()
+        test, pred = seed_scores(
+            search, X_train, y_train, X_test, y_test, seeds, config
+        )
+        seconds += time.perf_counter() - t0
+    else:
+        with torch_threads(config.threads):
+            pred = np.asarray(search.predict(X_test))
+        test = classification_scores(y_test, pred)
+    outcome = (search, seconds, caught, test, pred)
+    _report_done(label, spec, outcome, progress)
+    return outcome
+
+
+def _network_params(spec: Any, search: GridSearchCV) -> dict[str, Any]:
+    if spec.kind != "network":
+        return short_params(search.best_params_)
+    # The whole configuration, searched or fixed.
+    chosen = search.best_estimator_.named_steps["model"].get_params()
+    return {key: chosen[key] for key in _NETWORK_KEYS}
+
+
+def _report_done(label: str, spec: Any, outcome: tuple, progress: Progress) -> None:
+    search, seconds, _, test, _ = outcome
+    best = _network_params(spec, search)
+    spread = f" +- {test['accuracy_sd']:.3f}" if "accuracy_sd" in test else ""
+    progress(
+        f"  {label}: done in {seconds:.1f}s; CV accuracy {search.best_score_:.3f}, "
+        f"test accuracy {test['accuracy']:.3f}{spread}"
+        + (f"; best {best}" if best else "")
+    )
+
+
+def _model_result(
+    spec: Any,
+    search: GridSearchCV,
+    seconds: float,
+    caught: dict[str, int],
+    test: dict[str, Any],
+    pred: np.ndarray,
+) -> ModelResult:
+    return ModelResult(
+        name=spec.name,
+        kind=spec.kind,
+        description=spec.description,
+        best_params=_network_params(spec, search),
+        cv_score=float(search.best_score_),
+        cv_fold_scores=fold_scores(search, 1.0),
+        n_candidates=len(search.cv_results_["params"]),
+        search_time=seconds,
+        refit_time=float(search.refit_time_),
+        test=test,
+        predictions=pred,
+        history=refit_history(search),
+        warnings=caught,
     )
 
 
@@ -271,17 +356,25 @@ def run_classification_task(
         or config.models is None
         or s.name in config.models
     ]
-    results: list[ModelResult] = []
-    for i, spec in enumerate(specs, 1):
-        label = f"{task.name} [{i}/{len(specs)}] {spec.name}"
-        shared_pool = (
+    labels = [
+        f"{task.name} [{i}/{len(specs)}] {s.name}" for i, s in enumerate(specs, 1)
+    ]
+
+    def in_shared_pool(spec: Any) -> bool:
+        return (
             spec.kind == "network"
             and not spec.param_grid
             and config.n_jobs != 1
             and config.scheduler is None
         )
-        if shared_pool:
-            search, seconds, caught, test, pred = fixed_network_scores(
+
+    # A one-configuration network trains in the worker pool (a background
+    # thread waits on it) while this process fits the baselines.
+    outcomes: dict[int, tuple] = {}
+    with ThreadPoolExecutor(max_workers=1) as background:
+        pending = {
+            i: background.submit(
+                fixed_network_scores,
                 spec,
                 X_train,
                 y_train,
@@ -289,51 +382,33 @@ def run_classification_task(
                 y_test,
                 cv,
                 seeds,
-                label,
+                labels[i],
                 config,
                 progress,
             )
-        else:
-            search, seconds, caught = grid_search(
-                spec, X_train, y_train, cv, "accuracy", label, config, progress
-            )
-            if spec.kind == "network":
-                t0 = time.perf_counter()
-                test, pred = seed_scores(
-                    search, X_train, y_train, X_test, y_test, seeds, config
+            for i, spec in enumerate(specs)
+            if in_shared_pool(spec)
+        }
+        for i, spec in enumerate(specs):
+            if i not in pending:
+                outcomes[i] = _search_and_score(
+                    spec,
+                    X_train,
+                    y_train,
+                    X_test,
+                    y_test,
+                    cv,
+                    seeds,
+                    labels[i],
+                    config,
+                    progress,
                 )
-                seconds += time.perf_counter() - t0
-            else:
-                with torch_threads(config.threads):
-                    pred = np.asarray(search.predict(X_test))
-                test = classification_scores(y_test, pred)
-        best_params = short_params(search.best_params_)
-        if spec.kind == "network":
-            # The whole configuration, searched or fixed.
-            chosen = search.best_estimator_.named_steps["model"].get_params()
-            best_params = {key: chosen[key] for key in _NETWORK_KEYS}
-        result = ModelResult(
-            name=spec.name,
-            kind=spec.kind,
-            description=spec.description,
-            best_params=best_params,
-            cv_score=float(search.best_score_),
-            cv_fold_scores=fold_scores(search, 1.0),
-            n_candidates=len(search.cv_results_["params"]),
-            search_time=seconds,
-            refit_time=float(search.refit_time_),
-            test=test,
-            predictions=pred,
-            history=refit_history(search),
-            warnings=caught,
-        )
-        results.append(result)
-        spread = f" +- {test['accuracy_sd']:.3f}" if "accuracy_sd" in test else ""
-        progress(
-            f"  {label}: done in {seconds:.1f}s; CV accuracy {result.cv_score:.3f}, "
-            f"test accuracy {test['accuracy']:.3f}{spread}"
-            + (f"; best {result.best_params}" if result.best_params else "")
-        )
+        for i, future in pending.items():
+            outcomes[i] = future.result()
+            _report_done(
+                labels[i], spec=specs[i], outcome=outcomes[i], progress=progress
+            )
+    results = [_model_result(spec, *outcomes[i]) for i, spec in enumerate(specs)]
     reference = next(r.name for r in results if r.kind == "reference")
     elapsed = time.perf_counter() - t_start
     progress(f"task {task.name}: finished in {elapsed:.1f}s")
