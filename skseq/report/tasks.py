@@ -246,6 +246,7 @@ CLASSIFICATION_BUDGETS: dict[str, ClassificationBudget] = {
         batch_size=512,
         folds=2,
         n_seeds=2,
+        logistic_cs=(1.0,),
         lr_schedule="cosine",
         conv_max_steps=64,
     ),
