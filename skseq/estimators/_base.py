@@ -612,9 +612,10 @@ default="adam"
         ``"cosine"`` anneals the learning rate from ``lr`` to 0 over
         ``max_epochs`` epochs (torch's ``CosineAnnealingLR``, stepped after
         every epoch through ``skorch.callbacks.LRScheduler``); each ``fit``,
-        a warm start included, starts the schedule again from ``lr``. On the
-        small archive sets a cosine schedule with full batches reached the
-        accuracy of a constant rate in fewer epochs
+        a warm start included, starts the schedule again from ``lr``. On
+        ArrowHead (an LSTM-FCN-style classifier, 150 full-batch epochs, three
+        seeds) it gave a test accuracy of 0.850 +- 0.026 against
+        0.754 +- 0.135 with a constant rate
         (``benchmarks/bench_classifiers.py``).
     clip_grad_norm : float or None, default=1.0
         Clip the global gradient norm to this value at every step (guards
