@@ -32,8 +32,8 @@ default, all (default: all of them).
 models: rnn, lstm, gru, naive, seasonal-naive, drift, mean, arima, ets,
 ridge, 1nn, logistic (and seq2seq when installed), network (the searched
 classifier; naming rnn/lstm/gru narrows its cells); groups: networks,
-baselines. The reference forecast of each task (random walk, majority class)
-always runs.
+baselines. The reference of each task (random-walk: the random walk,
+majority: the majority class) always runs.
 """
 
 

@@ -319,7 +319,7 @@ def _fan_chart(tr: TaskResult, path: Path) -> Figure | None:
     fig, axes = plt.subplots(
         1, len(shown), figsize=(4.6 * len(shown), 3.4), squeeze=False, sharey="row"
     )
-    fig.subplots_adjust(left=0.08, right=0.98, top=0.88, bottom=0.2, wspace=0.08)
+    fig.subplots_adjust(left=0.08, right=0.95, top=0.88, bottom=0.2, wspace=0.08)
     x = tr.target_times[-k:, 0]
     for ax, fc in zip(axes[0], shown, strict=True):
         color = "#555555" if fc.kind == "reference" else "#0072B2"
