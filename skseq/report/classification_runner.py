@@ -24,6 +24,7 @@ from .search import (
     Progress,
     fold_scores,
     grid_search,
+    loss_description,
     refit_history,
     short_params,
     torch_threads,
@@ -280,6 +281,7 @@ def _model_result(
         predictions=pred,
         history=refit_history(search),
         warnings=caught,
+        loss=loss_description(search),
     )
 
 
