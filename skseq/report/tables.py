@@ -509,9 +509,9 @@ def classification_head_to_head(result: BenchmarkResult) -> Table | None:
             "network vs best baseline",
         ],
         [],
-        "Test accuracy on the official splits. The network (one model, its "
-        "cell, head and size chosen by cross-validation) shows mean ± sd over "
-        "its seeds. Change in error: the network's error rate (1 - accuracy) "
+        "Test accuracy on the official splits. The network (one model per set: "
+        "the run's recipe, or the configuration chosen by cross-validation when "
+        "the run searches several) shows mean ± sd over its seeds. Change in error: the network's error rate (1 - accuracy) "
         "against the majority class's (negative: fewer errors). Last column: "
         "McNemar's test on the test series (the network's first seed; tie: "
         "p >= 0.05).",
