@@ -16,12 +16,14 @@ import pandas as pd
 import pytest
 
 from skseq.cli import main
-from skseq.report.runner import (
+from skseq.report.registry import (
     MODEL_GROUPS,
     MODEL_NAMES,
+    MODELS,
+    registered,
     resolve_models,
-    task_model_names,
 )
+from skseq.report.task_models import task_model_names
 from skseq.report.tasks import (
     CLASSIFICATION_TASKS,
     DEFAULT_TASKS,
@@ -341,6 +343,16 @@ def test_resolve_tasks_groups() -> None:
     for group, members in MODEL_GROUPS.items():
         assert resolve_models([group.upper()]) == list(members)
         assert set(members) <= run
+
+
+def test_every_model_a_task_runs_is_registered_for_its_kind() -> None:
+    for task in TASKS.values():
+        for name in task_model_names(task):
+            entry = registered(name)
+            assert entry is not None and task.kind in entry.tasks, (task.name, name)
+    # Each model keeps its own colour in the figures.
+    colours = [m.colour for m in MODELS]
+    assert len(set(colours)) == len(colours)
 
 
 def test_python_dash_m() -> None:

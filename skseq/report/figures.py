@@ -20,7 +20,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 from sklearn.metrics import ConfusionMatrixDisplay  # noqa: E402
 
-from .runner import ModelResult, TaskResult  # noqa: E402
+from .registry import MODELS, registered  # noqa: E402
+from .results import ModelResult, TaskResult  # noqa: E402
 
 __all__ = ["task_figures"]
 
@@ -31,28 +32,10 @@ _COLORS = {
 }
 
 
-_ORDER = (
-    "rnn",
-    "lstm",
-    "gru",
-    "seq2seq",
-    "ridge",
-    "naive",
-    "random-walk",
-    "arima",
-    "ets",
-    "1nn",
-    "logistic",
-    "majority",
-    "seasonal-naive",
-    "drift",
-    "mean",
-)
-
-
 def _color(model: ModelResult) -> tuple[float, ...]:
     """A fixed colour per model name, the same in every figure."""
-    i = _ORDER.index(model.name) if model.name in _ORDER else len(_ORDER)
+    entry = registered(model.name)
+    i = entry.colour if entry is not None else len(MODELS)
     # The ten strong colours of tab20 first, then the light ones.
     return plt.get_cmap("tab20")(2 * i if i < 10 else (2 * (i - 10) + 1) % 20)
 
