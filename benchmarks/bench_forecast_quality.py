@@ -225,6 +225,7 @@ def network_forecast(
     train = data.train[rank % args.stride == 0]
     X = data.X[:, -args.lookback :] if args.lookback < data.X.shape[1] else data.X
     model.fit(X[train], data.y[train])
+    print(f"    ({len(model.history_)} epochs)", flush=True)
     return model.predict(X[data.test])
 
 
@@ -295,8 +296,12 @@ def main() -> None:
             maes.append(mae)
             wins = dm_wins(errors, ref_errors) if ref_errors is not None else -1
             rows.append((variant, seed, mae, wins, seconds))
+            steps = np.abs(errors).mean(axis=0)
+            shown = sorted({0, len(steps) // 4, len(steps) // 2, len(steps) - 1})
+            per_step = " ".join(f"h{k + 1}={steps[k]:.3f}" for k in shown)
             print(f"  {variant:22s} seed {seed}: MAE {mae:.4f}  DM wins vs ridge "
-                  f"{wins}/{y_test.shape[1]}  {seconds:6.1f}s", flush=True)
+                  f"{wins}/{y_test.shape[1]}  {seconds:6.1f}s  [{per_step}]",
+                  flush=True)
         if len(maes) > 1:
             print(f"  {variant:22s} mean over {len(maes)} seeds: MAE "
                   f"{np.mean(maes):.4f} +- {np.std(maes):.4f}", flush=True)

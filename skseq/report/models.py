@@ -22,7 +22,7 @@ from scipy import stats
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.linear_model import Ridge
 from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import StandardScaler
+from sklearn.preprocessing import FunctionTransformer, StandardScaler
 from sklearn.utils.validation import check_is_fitted
 
 import skseq
@@ -163,6 +163,13 @@ class ModelSpec:
         Grid for ``GridSearchCV`` (``{}``: a single candidate).
     description : str
         One line for the report.
+    panel : bool
+        A global model: trained on the windows of every series of the task's
+        panel (:attr:`ForecastTask.panel`, the series code as the last
+        feature) and scored on the task's own series.
+    train_stride : int
+        Trained (and cross-validated) on every ``train_stride``-th training
+        origin, the newest included.
     """
 
     name: str
@@ -170,6 +177,8 @@ class ModelSpec:
     estimator: Any
     param_grid: dict[str, list[Any]] = field(default_factory=dict)
     description: str = ""
+    panel: bool = False
+    train_stride: int = 1
 
 
 def _network_params(budget: Any, seed: int) -> dict[str, Any]:
@@ -227,10 +236,13 @@ def forecast_models(task: Any, budget: Any, seed: int) -> list[ModelSpec]:
                 dict(net_grid),
                 f"{cell.upper()} seq2vec network, direct multi-step head"
                 + _normalisation_note(task),
+                train_stride=task.train_stride,
             )
         )
     if hasattr(skseq, "Seq2SeqRegressor"):
         specs.append(_seq2seq_spec(lookbacks, budget, seed, task))
+    if task.panel is not None:
+        specs.append(_global_network_spec(lookbacks, budget, seed, task, net_grid))
 
     def full(est: Any) -> Pipeline:
         return Pipeline([("last", LastSteps(longest)), ("model", est)])
@@ -300,7 +312,69 @@ def forecast_models(task: Any, budget: Any, seed: int) -> list[ModelSpec]:
             "ridge regression on the flattened windows (all features, all lags)",
         ),
     ]
+    if task.panel is not None:
+        specs.append(
+            ModelSpec(
+                "ridge-global",
+                "baseline",
+                Pipeline(
+                    [
+                        ("last", LastSteps(lookbacks[0])),
+                        ("values", FunctionTransformer(without_series_code)),
+                        ("flat", FlattenWindows()),
+                        ("scale", StandardScaler()),
+                        ("model", Ridge()),
+                    ]
+                ),
+                {
+                    "last__lookback": lookbacks,
+                    "model__alpha": list(budget.ridge_alphas),
+                },
+                "one ridge regression pooled over every series of the panel "
+                f"({task.panel_description.split(',')[0]}), as ridge",
+                panel=True,
+            )
+        )
     return specs
+
+
+def without_series_code(X: Any) -> np.ndarray:
+    """Windows without their last feature (the series code of panel windows).
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_timesteps, n_features)
+
+    Returns
+    -------
+    ndarray of shape (n_samples, n_timesteps, n_features - 1)
+    """
+    return np.asarray(X)[:, :, :-1]
+
+
+def _global_network_spec(
+    lookbacks: list[int], budget: Any, seed: int, task: Any, grid: dict[str, list[Any]]
+) -> ModelSpec:
+    """One GRU over every series of the task's panel, the series code embedded."""
+    # Returns: the built-in global scaler (a SequenceScaler in front would
+    # scale the series code too).
+    norm = {"normalize": "global"} if task.returns else _normalisation(
+        task, skseq.RecurrentRegressor
+    )
+    model = skseq.RecurrentRegressor(
+        cell="gru", categorical_features=[-1], **_network_params(budget, seed), **norm
+    )
+    est = Pipeline([("last", LastSteps(lookbacks[0])), ("model", model)])
+    return ModelSpec(
+        "gru-global",
+        "network",
+        est,
+        dict(grid),
+        f"one GRU trained on {task.panel_description}; scored on this task's "
+        "series" + _normalisation_note(task),
+        panel=True,
+        train_stride=task.train_stride,
+    )
 
 
 def _normalisation(task: Any, cls: type) -> dict[str, Any]:
@@ -344,4 +418,5 @@ def _seq2seq_spec(lookbacks: list[int], budget: Any, seed: int, task: Any) -> Mo
         est,
         grid,
         "encoder-decoder (seq2seq) network, LSTM cells" + _normalisation_note(task),
+        train_stride=task.train_stride,
     )

