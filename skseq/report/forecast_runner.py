@@ -211,6 +211,7 @@ def run_forecast_task(
         axis=1,
     )
     cv = TimeSeriesWindowSplit(n_splits=budget.n_splits, horizon=task.horizon)
+    net_cv = TimeSeriesWindowSplit(n_splits=budget.network_splits, horizon=task.horizon)
     folds = [
         (origins[tr[0]], origins[tr[-1]], origins[te[0]], origins[te[-1]])
         for tr, te in cv.split(X_train)
@@ -218,14 +219,14 @@ def run_forecast_task(
     data = {
         **info,
         "rows": f"{len(frame)} rows, {span(frame.index)}",
-        "window": f"{lookback} steps for the baselines; networks and ridge search "
-        f"lookbacks {budget.lookbacks(task)}",
+        "window": f"{lookback} steps for the baselines; ridge searches lookbacks "
+        f"{budget.lookbacks(task)}, the networks {budget.network_lookbacks(task)}",
         "horizon": task.horizon,
         "train": f"{n_train} origins, {span(origins[:n_train])}",
         "gap": f"{gap} origin(s) left out between training and test",
         "test": f"{n_test} origins, {span(origins[n - n_test :])}",
         "folds": f"{budget.n_splits} expanding TimeSeriesWindowSplit folds on the "
-        "training period; test folds: "
+        f"training period ({budget.network_splits} for the networks); test folds: "
         + "; ".join(f"{span([a, b])}" for _, _, a, b in folds),
     }
     progress(
@@ -262,7 +263,8 @@ def run_forecast_task(
             X_fit, y_fit, X_pred = X_train, y_train, X_test
         X_fit, y_fit = strided(X_fit, y_fit, spec.train_stride)
         search, seconds, caught = grid_search(
-            spec, X_fit, y_fit, cv, "mae", label, config, progress
+            spec, X_fit, y_fit, net_cv if spec.kind == "network" else cv, "mae",
+            label, config, progress,
         )
         with torch_threads(config.threads):
             pred = as_2d(search.predict(X_pred))

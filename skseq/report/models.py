@@ -210,9 +210,10 @@ def forecast_models(task: Any, budget: Any, seed: int) -> list[ModelSpec]:
     list of ModelSpec
     """
     lookbacks = budget.lookbacks(task)
+    net_lookbacks = budget.network_lookbacks(task)
     longest = task.max_lookback(budget)
     net_grid: dict[str, list[Any]] = {
-        "last__lookback": lookbacks,
+        "last__lookback": net_lookbacks,
         "model__hidden_size": list(budget.hidden_sizes),
     }
     if len(budget.num_layers) > 1:
@@ -225,7 +226,7 @@ def forecast_models(task: Any, budget: Any, seed: int) -> list[ModelSpec]:
                 **_network_params(budget, seed),
                 **_normalisation(task, skseq.RecurrentRegressor),
             ),
-            lookbacks,
+            net_lookbacks,
             task,
         )
         specs.append(
@@ -240,9 +241,11 @@ def forecast_models(task: Any, budget: Any, seed: int) -> list[ModelSpec]:
             )
         )
     if hasattr(skseq, "Seq2SeqRegressor"):
-        specs.append(_seq2seq_spec(lookbacks, budget, seed, task))
+        specs.append(_seq2seq_spec(net_lookbacks, budget, seed, task))
     if task.panel is not None:
-        specs.append(_global_network_spec(lookbacks, budget, seed, task, net_grid))
+        specs.append(
+            _global_network_spec(net_lookbacks, budget, seed, task, net_grid)
+        )
 
     def full(est: Any) -> Pipeline:
         return Pipeline([("last", LastSteps(longest)), ("model", est)])
@@ -378,19 +381,22 @@ def _global_network_spec(
 
 
 def _normalisation(task: Any, cls: type) -> dict[str, Any]:
-    """Normalisation of the networks: departures from the last value
-    (``normalize="delta"``) for level targets, the pipeline's scaler for
-    returns."""
+    """Normalisation of the networks: the task's ``normalize`` (departures from
+    the last value, in units of the changes' or the window's spread) for
+    level targets, the pipeline's scaler for returns."""
     accepted = cls().get_params()
     if "normalize" not in accepted:
         return {}
     if task.returns:
         return {"normalize": None}
-    return {"normalize": "delta", "target_index": task.target_position}
+    return {"normalize": task.normalize, "target_index": task.target_position}
 
 
 def _normalisation_note(task: Any) -> str:
-    return "" if task.returns else "; learns the change from the last observed value"
+    if task.returns:
+        return ""
+    unit = "the window's spread" if task.normalize == "window" else "typical changes"
+    return f"; learns the change from the last observed value, in units of {unit}"
 
 
 def _network_pipeline(model: Any, lookbacks: list[int], task: Any) -> Pipeline:
