@@ -21,6 +21,7 @@ from .search import (
     Progress,
     fold_scores,
     grid_search,
+    loss_description,
     refit_history,
     short_params,
     torch_threads,
@@ -207,6 +208,7 @@ def run_classification_task(
             predictions=pred,
             history=refit_history(search),
             warnings=caught,
+            loss=loss_description(search),
         )
         results.append(result)
         spread = f" +- {test['accuracy_sd']:.3f}" if "accuracy_sd" in test else ""

@@ -4,17 +4,17 @@ scores and Diebold-Mariano tests against the reference."""
 from __future__ import annotations
 
 import time
-import warnings
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from skseq.metrics import diebold_mariano, directional_accuracy, mae, mase, rmse
+from skseq.metrics import directional_accuracy, mae, rmse
 from skseq.model_selection import TimeSeriesWindowSplit
 from skseq.windows import make_supervised
 
+from .comparisons import dm_per_step
 from .intervals import IntervalForecast, interval_bounds, quantile_network
 from .models import forecast_models
 from .results import BenchmarkConfig, ModelResult, TaskResult
@@ -23,7 +23,9 @@ from .search import (
     as_2d,
     fold_scores,
     grid_search,
+    loss_description,
     refit_history,
+    seed_predictions,
     short_params,
     torch_threads,
 )
@@ -33,19 +35,47 @@ from .tasks import ForecastTask
 __all__ = ["run_forecast_task"]
 
 
+def naive_scale(task: ForecastTask, y_train: np.ndarray, y_last_train: np.ndarray):
+    """MASE scale per horizon step: the random walk's in-sample MAE at that step.
+
+    Step ``h`` of origin ``t`` is forecast by the random walk as the last
+    observed value ``y[t]`` (levels) or as a return of 0 (returns: the
+    random walk on the price), so the scale is the mean of
+    ``|y[t + h] - y[t]|`` (levels) or of ``|r[t + h]|`` (returns) over the
+    training origins. A MASE of 1 is then the random walk's own in-sample
+    accuracy at that horizon: below 1 beats it.
+
+    Parameters
+    ----------
+    task : ForecastTask
+    y_train : ndarray of shape (n_train, horizon)
+        Training targets.
+    y_last_train : ndarray of shape (n_train,)
+        Last observed target at each training origin.
+
+    Returns
+    -------
+    ndarray of shape (horizon,)
+    """
+    reference = np.zeros_like(y_train) if task.returns else y_last_train[:, None]
+    return np.mean(np.abs(y_train - reference), axis=0)
+
+
 def forecast_metrics(
     task: ForecastTask,
     yt: np.ndarray,
     yp: np.ndarray,
-    y_train: np.ndarray,
+    scale: np.ndarray,
     y_last: np.ndarray,
 ) -> dict[str, np.ndarray]:
-    """MAE, RMSE, MASE and directional accuracy per horizon step."""
+    """MAE, RMSE, MASE (MAE over ``scale``, see :func:`naive_scale`) and
+    directional accuracy per horizon step."""
     raw = "raw_values"
+    errors = np.atleast_1d(mae(yt, yp, multioutput=raw))
     out = {
-        "mae": np.atleast_1d(mae(yt, yp, multioutput=raw)),
+        "mae": errors,
         "rmse": np.atleast_1d(rmse(yt, yp, multioutput=raw)),
-        "mase": np.atleast_1d(mase(yt, yp, y_train=y_train, multioutput=raw)),
+        "mase": errors / scale,
     }
     if task.returns:
         da = np.atleast_1d(directional_accuracy(yt, yp, multioutput=raw))
@@ -56,25 +86,6 @@ def forecast_metrics(
     # A forecast of "no change" has no direction: the accuracy is undefined.
     out["directional_accuracy"] = np.where(moves.any(axis=0), da, np.nan)
     return out
-
-
-def dm_against(errors: np.ndarray, ref_errors: np.ndarray) -> dict[str, np.ndarray]:
-    """Diebold-Mariano p-value and statistic per step (absolute errors) against
-    ``ref_errors``."""
-    n_steps = errors.shape[1]
-    pvalue = np.full(n_steps, np.nan)
-    statistic = np.full(n_steps, np.nan)
-    for k in range(n_steps):
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                res = diebold_mariano(
-                    errors[:, k], ref_errors[:, k], horizon=k + 1, loss="absolute"
-                )
-        except ValueError:
-            continue
-        pvalue[k], statistic[k] = res.pvalue, res.statistic
-    return {"pvalue": pvalue, "statistic": statistic}
 
 
 @dataclass
@@ -167,6 +178,38 @@ def span(index: Any) -> str:
     return f"{first} to {last}"
 
 
+def _seed_metrics(
+    search: Any,
+    first: dict[str, np.ndarray],
+    data: tuple[Any, Any, Any],
+    truth: tuple[np.ndarray, np.ndarray, np.ndarray],
+    task: ForecastTask,
+    config: BenchmarkConfig,
+) -> dict[str, Any]:
+    """Test metrics of a network's winner, refitted with further seeds.
+
+    The first seed is the search's own refit (``first``: its metrics); the
+    others train a clone with ``random_state`` changed. Returns the metrics
+    averaged over the seeds, with ``mae_sd`` (standard deviation over the
+    seeds of the MAE averaged over the steps) and ``mae_seeds`` (seed ->
+    that MAE).
+    """
+    X_train, y_train, X_test = data
+    y_test, scale, y_last = truth
+    seeds = [config.seed + k for k in range(config.budget.n_seeds)]
+    preds = seed_predictions(search, X_train, y_train, X_test, seeds[1:], config)
+    runs = [first] + [
+        forecast_metrics(task, y_test, as_2d(p), scale, y_last) for p in preds
+    ]
+    test: dict[str, Any] = {
+        key: np.mean([run[key] for run in runs], axis=0) for key in first
+    }
+    per_seed = [float(np.mean(run["mae"])) for run in runs]
+    test["mae_sd"] = float(np.std(per_seed, ddof=1))
+    test["mae_seeds"] = dict(zip(seeds, per_seed, strict=True))
+    return test
+
+
 def run_forecast_task(
     task: ForecastTask, config: BenchmarkConfig, progress: Progress
 ) -> TaskResult:
@@ -204,6 +247,8 @@ def run_forecast_task(
     X_train, y_train = X[:n_train], y[:n_train]
     X_test, y_test = X[n - n_test :], y2[n - n_test :]
     y_last = np.asarray(X_test[:, -1, task.target_position], dtype=np.float64)
+    y_last_train = np.asarray(X_train[:, -1, task.target_position], dtype=np.float64)
+    scale = naive_scale(task, as_2d(y_train).astype(np.float64), y_last_train)
     # The time each test target belongs to: origin + step rows of the frame.
     positions = frame.index.get_indexer(origins[n - n_test :])
     target_times = np.stack(
@@ -282,7 +327,18 @@ def run_forecast_task(
                     f"  {label}: quantile version fitted in {extra.fit_time:.1f}s "
                     "for the prediction intervals"
                 )
-        test = forecast_metrics(task, y_test, pred, as_2d(y_train), y_last)
+        test = forecast_metrics(task, y_test, pred, scale, y_last)
+        if spec.kind == "network" and budget.n_seeds > 1:
+            t0 = time.perf_counter()
+            test = _seed_metrics(
+                search,
+                test,
+                (X_fit, y_fit, X_pred),
+                (y_test, scale, y_last),
+                task,
+                config,
+            )
+            seconds += time.perf_counter() - t0
         result = ModelResult(
             name=spec.name,
             kind=spec.kind,
@@ -297,6 +353,7 @@ def run_forecast_task(
             predictions=pred,
             history=refit_history(search),
             warnings=caught,
+            loss=loss_description(search),
         )
         results.append(result)
         progress(
@@ -313,7 +370,7 @@ def run_forecast_task(
             nan = np.full(task.horizon, np.nan)
             result.dm = {"pvalue": nan, "statistic": nan.copy()}
         else:
-            result.dm = dm_against(y_test - result.predictions, ref_errors)
+            result.dm = dm_per_step(y_test - result.predictions, ref_errors)
     elapsed = time.perf_counter() - t_start
     progress(f"task {task.name}: finished in {elapsed:.1f}s")
     return TaskResult(

@@ -43,38 +43,40 @@ class RegisteredModel:
         Task kinds with a model of this name (``"forecast"``,
         ``"classification"``). On a classification task a cell name narrows
         the cells the ``network`` searches.
-    colour : int
-        Position in the figures' palette: the same colour in every figure.
+    colour : str
+        Its colour in every figure (hex). The colours come from the Okabe-Ito
+        and Paul Tol palettes, distinguishable with colour-blindness; they
+        are distinct among the models of one task kind.
     """
 
     name: str
     group: str
     tasks: tuple[str, ...]
-    colour: int
+    colour: str
 
 
 _F, _C, _FC = ("forecast",), ("classification",), ("forecast", "classification")
 
 #: Every model, in the order of ``--list`` and error messages.
 MODELS: tuple[RegisteredModel, ...] = (
-    RegisteredModel("rnn", "networks", _FC, 0),
-    RegisteredModel("lstm", "networks", _FC, 1),
-    RegisteredModel("gru", "networks", _FC, 2),
-    RegisteredModel("seq2seq", "networks", _F, 3),
-    RegisteredModel("gru-global", "networks", _F, 16),
-    RegisteredModel("network", "networks", _C, 15),
-    RegisteredModel("random-walk", "references", _F, 6),
-    RegisteredModel("naive", "baselines", _F, 5),
-    RegisteredModel("seasonal-naive", "baselines", _F, 12),
-    RegisteredModel("drift", "baselines", _F, 13),
-    RegisteredModel("mean", "baselines", _F, 14),
-    RegisteredModel("arima", "baselines", _F, 7),
-    RegisteredModel("ets", "baselines", _F, 8),
-    RegisteredModel("ridge", "baselines", _FC, 4),
-    RegisteredModel("ridge-global", "baselines", _F, 17),
-    RegisteredModel("majority", "references", _C, 11),
-    RegisteredModel("1nn", "baselines", _C, 9),
-    RegisteredModel("logistic", "baselines", _C, 10),
+    RegisteredModel("rnn", "networks", _FC, "#E69F00"),
+    RegisteredModel("lstm", "networks", _FC, "#56B4E9"),
+    RegisteredModel("gru", "networks", _FC, "#009E73"),
+    RegisteredModel("seq2seq", "networks", _F, "#CC79A7"),
+    RegisteredModel("gru-global", "networks", _F, "#117733"),
+    RegisteredModel("network", "networks", _C, "#0072B2"),
+    RegisteredModel("random-walk", "references", _F, "#000000"),
+    RegisteredModel("naive", "baselines", _F, "#777777"),
+    RegisteredModel("seasonal-naive", "baselines", _F, "#882255"),
+    RegisteredModel("drift", "baselines", _F, "#44AA99"),
+    RegisteredModel("mean", "baselines", _F, "#BBBBBB"),
+    RegisteredModel("arima", "baselines", _F, "#0072B2"),
+    RegisteredModel("ets", "baselines", _F, "#999933"),
+    RegisteredModel("ridge", "baselines", _FC, "#D55E00"),
+    RegisteredModel("ridge-global", "baselines", _F, "#DDCC77"),
+    RegisteredModel("majority", "references", _C, "#000000"),
+    RegisteredModel("1nn", "baselines", _C, "#882255"),
+    RegisteredModel("logistic", "baselines", _C, "#44AA99"),
 )
 
 #: Every model name (``--models``); the references always run.

@@ -113,6 +113,9 @@ class ModelResult:
     warnings : dict
         Warning category name -> count, raised during the search (not
         counted for networks searched with ``n_jobs > 1``).
+    loss : str
+        A network's training loss in words (see
+        :func:`skseq.report.search.loss_description`); "" for other models.
     """
 
     name: str
@@ -129,6 +132,7 @@ class ModelResult:
     dm: dict[str, np.ndarray] = field(default_factory=dict)
     history: list[dict[str, float]] | None = None
     warnings: dict[str, int] = field(default_factory=dict)
+    loss: str = ""
 
 
 @dataclass

@@ -14,7 +14,8 @@ from typing import Any
 
 import numpy as np
 import torch
-from joblib import parallel_config
+from joblib import Parallel, delayed, parallel_config
+from sklearn.base import clone
 from sklearn.metrics import accuracy_score
 from sklearn.model_selection import GridSearchCV
 
@@ -23,7 +24,14 @@ from skseq.metrics import mae
 from .models import ModelSpec
 from .results import BenchmarkConfig
 
-__all__ = ["Progress", "grid_search", "torch_threads", "worker_pool"]
+__all__ = [
+    "Progress",
+    "grid_search",
+    "loss_description",
+    "seed_predictions",
+    "torch_threads",
+    "worker_pool",
+]
 
 
 # ------------------------------------------------------------------- progress
@@ -192,11 +200,53 @@ def worker_pool() -> contextlib.AbstractContextManager[Any]:
     )
 
 
-def refit_history(search: GridSearchCV) -> list[dict[str, float]] | None:
-    """Per-epoch losses of a network's refit (None for other models)."""
+def _network(search: GridSearchCV) -> Any | None:
+    """The fitted network inside the search's winner (None for other models)."""
     best = getattr(search.best_estimator_, "regressor_", search.best_estimator_)
     model = best.named_steps.get("model") if hasattr(best, "named_steps") else best
-    if model is None or not hasattr(model, "net_"):
+    return model if model is not None and hasattr(model, "net_") else None
+
+
+_LOSS_NAMES = {
+    "squared_error": "mean squared error",
+    "quantile": "pinball (quantile) loss",
+    "gaussian": "Gaussian negative log-likelihood",
+    "student_t": "Student-t negative log-likelihood",
+}
+
+_SCALES = {
+    "window": "on window-normalised targets",
+    "delta": "on changes from the last value, normalised",
+    "global": "on standardised targets",
+}
+
+
+def loss_description(search: GridSearchCV) -> str:
+    """The training loss of a network's winner, in words ("" for other models).
+
+    Names the loss, the scale it is computed on and, for an encoder-decoder
+    trained with teacher forcing, says that its training loss is
+    teacher-forced (the validation loss is not).
+    """
+    model = _network(search)
+    if model is None:
+        return ""
+    params = model.get_params()
+    if "loss" in params:
+        text = _LOSS_NAMES.get(params["loss"], str(params["loss"]))
+        text += " " + _SCALES.get(params.get("normalize"), "on the scaled targets")
+    else:
+        text = "cross-entropy"
+    if params.get("teacher_forcing", 0) > 0:
+        text += "; the training loss is teacher-forced (the decoder reads the true "
+        text += "previous values), the validation loss is not"
+    return text
+
+
+def refit_history(search: GridSearchCV) -> list[dict[str, float]] | None:
+    """Per-epoch losses of a network's refit (None for other models)."""
+    model = _network(search)
+    if model is None:
         return None
     rows = []
     for epoch in model.history_:
@@ -218,6 +268,50 @@ def fold_scores(search: GridSearchCV, sign: float) -> list[float]:
     return [
         sign * float(search.cv_results_[f"split{k}_test_score"][i]) for k in range(n)
     ]
+
+
+def _fit_predict(model: Any, X_train: Any, y_train: Any, X_test: Any) -> np.ndarray:
+    """Fit ``model`` and predict the test period (a joblib task)."""
+    return np.asarray(model.fit(X_train, y_train).predict(X_test))
+
+
+def seed_predictions(
+    search: GridSearchCV,
+    X_train: Any,
+    y_train: Any,
+    X_test: Any,
+    seeds: list[int],
+    config: BenchmarkConfig,
+) -> list[np.ndarray]:
+    """Test predictions of the search winner refitted once per seed.
+
+    Each seed trains a clone of the winner with ``model__random_state``
+    changed, in the worker pool when ``config.n_jobs > 1``.
+
+    Parameters
+    ----------
+    search : GridSearchCV
+        Fitted search whose best estimator is a pipeline with a ``model`` step.
+    X_train, y_train, X_test : array-like
+    seeds : list of int
+    config : BenchmarkConfig
+
+    Returns
+    -------
+    list of ndarray
+        One prediction array per seed, in the order of ``seeds``.
+    """
+    models = [
+        clone(search.best_estimator_).set_params(model__random_state=seed)
+        for seed in seeds
+    ]
+    if config.n_jobs == 1 or len(models) < 2:
+        with torch_threads(config.threads):
+            return [_fit_predict(m, X_train, y_train, X_test) for m in models]
+    with parallel_config(backend="loky", inner_max_num_threads=1):
+        return Parallel(n_jobs=config.n_jobs)(
+            delayed(_fit_predict)(m, X_train, y_train, X_test) for m in models
+        )
 
 
 def short_params(params: dict[str, Any]) -> dict[str, Any]:

@@ -64,6 +64,10 @@ class Budget:
         Ridge penalties searched.
     rows : str
         Key of :attr:`ForecastTask.rows` (how much of each series is used).
+    n_seeds : int, default=1
+        Seeds each forecasting network's grid-search winner is trained with
+        (the run's seed and the following ones); with more than one, its test
+        scores are the mean over the seeds and the report shows mean ± sd.
     """
 
     name: str
@@ -79,6 +83,7 @@ class Budget:
     rows: str
     network_lookback_choice: str = "first"
     network_splits: int = 2
+    n_seeds: int = 1
 
     def lookbacks(self, task: ForecastTask) -> list[int]:
         """The lookbacks of ``task`` searched in this mode.

@@ -4,24 +4,36 @@ from __future__ import annotations
 
 import numpy as np
 
-from .figures import best_network
-from .formatting import accuracy_text, fmt_number, fmt_params, fmt_percent, mean_score
+from .comparisons import (
+    ALPHA,
+    Comparison,
+    best_baseline,
+    best_network,
+    compare,
+    network_best_on_test,
+)
+from .formatting import (
+    accuracy_text,
+    fmt_accuracy,
+    fmt_number,
+    fmt_params,
+    fmt_percent,
+    fmt_pvalue,
+    mean_score,
+)
 from .intervals import interval_summary
 from .results import ModelResult, TaskResult
 
 __all__ = [
-    "ALPHA",
     "classification_verdict",
     "forecast_verdict",
     "interval_verdict",
+    "no_network_beats",
+    "outcome_text",
+    "p_text",
     "significant_steps",
     "target_verdict",
 ]
-
-ALPHA = 0.05
-
-
-# ----------------------------------------------------------------- verdicts
 
 
 def significant_steps(result: ModelResult) -> list[int]:
@@ -43,6 +55,72 @@ def _steps_text(steps: list[int], total: int) -> str:
     return f"at {len(steps)} of {total} steps ({', '.join(map(str, steps))})"
 
 
+def p_text(pvalue: float) -> str:
+    """A p-value in running text: ``p < 0.001`` or ``p = 0.012``."""
+    shown = fmt_pvalue(pvalue)
+    return f"p {shown[0]} {shown[1:]}" if shown.startswith("<") else f"p = {shown}"
+
+
+def outcome_text(c: Comparison) -> str:
+    """``c`` in words: better / worse / a tie, with the p-value."""
+    if c.outcome == "tie":
+        return (
+            f"a **tie** with {c.against} (the difference is not significant at "
+            f"the 5 % level, {p_text(c.pvalue)})"
+        )
+    word = "better" if c.outcome == "better" else "worse"
+    return f"significantly **{word}** than {c.against} ({p_text(c.pvalue)})"
+
+
+def _mae_text(m: ModelResult, unit: str) -> str:
+    text = f"{fmt_number(mean_score(m, 'mae'))} {unit}"
+    if "mae_sd" in m.test:
+        n = len(m.test["mae_seeds"])
+        text += f" (± {fmt_number(m.test['mae_sd'], 2)} over {n} seeds)"
+    return text
+
+
+def no_network_beats(tr: TaskResult) -> str | None:
+    """The "no network beats X" sentence, when it is true.
+
+    X is the best baseline; when that is not the reference and no network
+    beats the reference either, the sentence says so too.
+
+    Parameters
+    ----------
+    tr : TaskResult
+
+    Returns
+    -------
+    str or None
+        None when no network ran or some network beats the best baseline.
+    """
+    nets = [m for m in tr.models if m.kind == "network"]
+    if not nets:
+        return None
+    base = best_baseline(tr)
+    ref = tr.model(tr.reference)
+    if tr.task.kind == "classification":
+        beats = [m for m in nets if m.test["accuracy"] > base.test["accuracy"]]
+        if beats:
+            return None
+        return (
+            f"**No network beats {base.name}** ({fmt_accuracy(base.test['accuracy'])} "
+            "test accuracy)."
+        )
+    base_mae = mean_score(base, "mae")
+    if any(mean_score(m, "mae") < base_mae for m in nets):
+        return None
+    text = f"**No network beats {base.name}** (test MAE {fmt_number(base_mae)} {tr.task.unit})"
+    if base is not ref:
+        ref_mae = mean_score(ref, "mae")
+        if not any(mean_score(m, "mae") < ref_mae for m in nets):
+            return (
+                text + f", **nor the random walk** ({ref.name}, {fmt_number(ref_mae)})."
+            )
+    return text + "."
+
+
 def forecast_verdict(tr: TaskResult) -> list[str]:
     """Plain-language conclusions of a forecasting task.
 
@@ -53,58 +131,64 @@ def forecast_verdict(tr: TaskResult) -> list[str]:
     Returns
     -------
     list of str
-        Sentences: the winner, whether any network beats the random walk,
-        and whether that is statistically significant.
+        Sentences: the winner, the best baseline, the networks tested against
+        it (Diebold-Mariano; a tie when not significant), "no network beats
+        X" when true, and the baselines against the random walk.
     """
     task = tr.task
+    unit = task.unit
     ref = tr.model(tr.reference)
     ref_mae = mean_score(ref, "mae")
-    ranked = sorted(tr.models, key=lambda m: mean_score(m, "mae"))
-    winner = ranked[0]
-    unit = task.unit
+    winner = min(tr.models, key=lambda m: mean_score(m, "mae"))
+    steps = (
+        f"averaged over the {task.horizon} steps" if task.horizon > 1 else "one step"
+    )
     if winner is ref:
         lines = [
-            f"Winner on the test period (lowest MAE averaged over the {task.horizon} "
-            f"step(s)): **the random walk itself** ({ref.name}), MAE "
+            f"Lowest test MAE ({steps}): **the random walk itself** ({ref.name}), "
             f"{fmt_number(ref_mae)} {unit}."
         ]
     else:
         lines = [
-            f"Winner on the test period (lowest MAE averaged over the "
-            f"{task.horizon} step(s)): **{winner.name}** ({winner.kind}), MAE "
-            f"{fmt_number(mean_score(winner, 'mae'))} {unit}, against {fmt_number(ref_mae)} for the "
+            f"Lowest test MAE ({steps}): **{winner.name}** ({winner.kind}), "
+            f"{_mae_text(winner, unit)}, against {fmt_number(ref_mae)} for the "
             f"random walk ({ref.name})."
         ]
+    base = best_baseline(tr)
+    if base is ref:
+        lines.append("The best baseline is the random walk itself.")
+    else:
+        lines.append(
+            f"Best baseline: **{base.name}**, {fmt_number(mean_score(base, 'mae'))} {unit}."
+        )
     nets = [m for m in tr.models if m.kind == "network"]
     if not nets:
         lines.append("No network was run for this task (--models).")
     else:
-        beating = [m for m in nets if mean_score(m, "mae") < ref_mae]
-        best_net = min(nets, key=lambda m: mean_score(m, "mae"))
         chosen = best_network(tr)
-        if not beating:
+        top = network_best_on_test(tr)
+        assert chosen is not None and top is not None
+        lines.append(
+            f"The network chosen by cross-validation on the training period, "
+            f"**{chosen.name}** ({fmt_params(chosen.best_params)}), has a test MAE "
+            f"of {_mae_text(chosen, unit)}: {outcome_text(compare(tr, chosen, base))}."
+        )
+        if top is not chosen:
             lines.append(
-                f"**No recurrent network beats the random walk here.** The best one, "
-                f"{best_net.name}, has a test MAE of {fmt_number(mean_score(best_net, 'mae'))} "
-                f"{unit} ({fmt_number(100 * (mean_score(best_net, 'mae') / ref_mae - 1), 3)} % "
-                "worse than the random walk)."
+                f"The network with the lowest test MAE, {top.name} "
+                f"({_mae_text(top, unit)}), is {outcome_text(compare(tr, top, base))}; "
+                "picked on the test period, it is the optimistic view."
             )
+        sentence = no_network_beats(tr)
+        if sentence is not None:
+            lines.append(sentence)
         else:
-            for m in sorted(beating, key=lambda m: mean_score(m, "mae")):
-                gain = 100 * (1 - mean_score(m, "mae") / ref_mae)
-                sig = significant_steps(m)
+            better = [m for m in nets if compare(tr, m, base).outcome == "better"]
+            if not better:
                 lines.append(
-                    f"{m.name} has a lower test MAE than the random walk "
-                    f"({fmt_number(mean_score(m, 'mae'))} vs {fmt_number(ref_mae)} {unit}, "
-                    f"{fmt_number(gain, 3)} % lower); the Diebold-Mariano test (absolute "
-                    f"errors, 5 % level) finds it significantly better "
-                    f"{_steps_text(sig, task.horizon)}."
+                    f"Some network has a lower test MAE than {base.name}, but none "
+                    f"significantly: **a tie with {base.name}**."
                 )
-        if chosen is not None:
-            lines.append(
-                f"The network chosen on the training period alone (best "
-                f"cross-validated MAE) is {chosen.name} ({fmt_params(chosen.best_params)})."
-            )
     base_beat = [
         m for m in tr.models if m.kind == "baseline" and mean_score(m, "mae") < ref_mae
     ]
@@ -183,6 +267,9 @@ def classification_verdict(tr: TaskResult) -> list[str]:
     Returns
     -------
     list of str
+        The winner, the network against the best baseline (McNemar's test; a
+        tie when not significant), "no network beats X" when true, the
+        target and the published 1-NN figure.
     """
     ranked = sorted(tr.models, key=lambda m: -m.test["accuracy"])
     winner = ranked[0]
@@ -190,29 +277,21 @@ def classification_verdict(tr: TaskResult) -> list[str]:
     lines = [
         f"Winner on the official test split: **{winner.name}** ({winner.kind}), "
         f"accuracy {accuracy_text(winner)}; the majority class scores "
-        f"{ref.test['accuracy']:.3f}."
+        f"{fmt_accuracy(ref.test['accuracy'])}."
     ]
     nets = [m for m in tr.models if m.kind == "network"]
-    others = [m for m in tr.models if m.kind == "baseline"]
     if nets:
-        best = max(nets, key=lambda m: m.test["accuracy"])
-        text = f"Network ({fmt_params(best.best_params)}): {accuracy_text(best)}"
-        if others:
-            best_other = max(others, key=lambda m: m.test["accuracy"])
-            verb = (
-                "beats"
-                if best.test["accuracy"] > best_other.test["accuracy"]
-                else (
-                    "ties with"
-                    if best.test["accuracy"] == best_other.test["accuracy"]
-                    else "does not beat"
-                )
-            )
-            text += (
-                f"; it {verb} the best simple baseline ({best_other.name}, "
-                f"{best_other.test['accuracy']:.3f})"
-            )
-        lines.append(text + ".")
+        net = nets[0]
+        base = best_baseline(tr)
+        lines.append(
+            f"Network ({fmt_params(net.best_params)}): {accuracy_text(net)} "
+            f"against the best baseline {base.name} "
+            f"({fmt_accuracy(base.test['accuracy'])}); McNemar's test on the first "
+            f"seed's predictions: {outcome_text(compare(tr, net, base))}."
+        )
+        sentence = no_network_beats(tr)
+        if sentence is not None:
+            lines.append(sentence)
     verdict = target_verdict(tr)
     if verdict is not None:
         lines.append(verdict)
@@ -220,7 +299,7 @@ def classification_verdict(tr: TaskResult) -> list[str]:
     if "1-NN Euclidean" in published:
         lines.append(
             f"Published 1-NN (Euclidean) accuracy on this split: "
-            f"{published['1-NN Euclidean']:.4f} (UCR archive); the 1nn row here "
+            f"{published['1-NN Euclidean']:.3f} (UCR archive); the 1nn row here "
             "should match it."
         )
     return lines

@@ -42,7 +42,9 @@ def results_frame(result: BenchmarkResult) -> pd.DataFrame:
         (timings). ``step`` is the horizon step (1-based), ``"mean"`` for the
         average over steps, empty for classification. Metrics: ``mae``,
         ``rmse``, ``mase``, ``directional_accuracy``, ``dm_pvalue`` and
-        ``dm_statistic`` (against the task's random walk), ``accuracy``,
+        ``dm_statistic`` (against the task's random walk), ``mae_sd`` and
+        one ``mae_seed`` per seed (``fold`` = ``seed<k>``) for forecasting
+        networks trained with several seeds, ``accuracy``,
         ``balanced_accuracy``, ``macro_f1`` (means over seeds for the
         classification network, with ``accuracy_sd`` and one
         ``accuracy_seed`` per seed, ``fold`` = ``seed<k>``), ``cv_mae`` /
@@ -79,6 +81,10 @@ def results_frame(result: BenchmarkResult) -> pd.DataFrame:
                 for key in ("pvalue", "statistic"):
                     for k, v in enumerate(m.dm[key], 1):
                         add("test", k, "", f"dm_{key}", v)
+                if "mae_sd" in m.test:
+                    add("test", "mean", "", "mae_sd", m.test["mae_sd"])
+                    for seed, value in m.test["mae_seeds"].items():
+                        add("test", "mean", f"seed{seed}", "mae_seed", value)
                 cv_metric = "cv_mae"
             else:
                 for metric in ("accuracy", "balanced_accuracy", "macro_f1"):
@@ -127,7 +133,8 @@ def interval_rows(tr: TaskResult) -> list[dict[str, Any]]:
 
 
 def write_report(result: BenchmarkResult, out: str | Path) -> dict[str, Path]:
-    """Write figures, ``report.md``, ``report.html`` and ``results.csv``.
+    """Write figures (SVG), ``report.md``, ``report.html``, ``results.csv`` and
+    ``settings.json``.
 
     Parameters
     ----------
@@ -175,6 +182,6 @@ def write_report(result: BenchmarkResult, out: str | Path) -> dict[str, Path]:
     }
     paths["settings"].write_text(json.dumps(settings, indent=2, default=str) + "\n")
     for task, figs in figures.items():
-        for kind, path in figs.items():
-            paths[f"{task}_{kind}"] = path
+        for kind, figure in figs.items():
+            paths[f"{task}_{kind}"] = figure.path
     return paths
