@@ -39,6 +39,7 @@ Examples::
 from __future__ import annotations
 
 import argparse
+import json
 import time
 import warnings
 from dataclasses import dataclass
@@ -213,6 +214,7 @@ def network_forecast(
         batch_size=args.batch_size, early_stopping=True, validation_fraction=0.15,
         patience=args.patience, random_state=seed, normalize=args.normalize or None,
         categorical_features=data.categorical or None,
+        **json.loads(args.params),
     )
     if cell == "seq2seq":
         model = skseq.Seq2SeqRegressor(
@@ -256,6 +258,8 @@ def main() -> None:
     parser.add_argument("--stride", type=int, default=1,
                         help="train the networks on every k-th origin")
     parser.add_argument("--seeds", default="0")
+    parser.add_argument("--params", default="{}",
+                        help='more network parameters as JSON, e.g. \'{"head": "mean"}\'')
     args = parser.parse_args()
     torch.set_num_threads(1)
     warnings.filterwarnings("ignore", category=UserWarning)
@@ -269,7 +273,7 @@ def main() -> None:
     ref_errors = None
     print(f"{args.task}: lookback {args.lookback}, hidden {args.hidden}, normalize "
           f"{args.normalize!r}, stride {args.stride}, epochs {args.epochs}, "
-          f"patience {args.patience}, batch {args.batch_size}")
+          f"patience {args.patience}, batch {args.batch_size}, params {args.params}")
     for variant in args.variants.split(","):
         name, _, flags = variant.partition("@")
         flags_set = set(flags.split("+")) if flags else set()
