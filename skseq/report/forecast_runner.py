@@ -292,10 +292,9 @@ def run_forecast_task(
     strides = sorted({spec.train_stride for spec in specs} - {1})
     if strides:
         data["strided training"] = (
-            "networks trained and cross-validated on every "
-            + "/".join(map(str, strides))
-            + "-th training origin (the newest included): neighbouring windows "
-            "differ by one step"
+            "networks trained and cross-validated on one training origin in "
+            + " or ".join(map(str, strides))
+            + " (the newest included): neighbouring windows differ by one step"
         )
     results: list[ModelResult] = []
     intervals: list[IntervalForecast] = []

@@ -333,8 +333,9 @@ def forecast_models(task: Any, budget: Any, seed: int) -> list[ModelSpec]:
                     "last__lookback": lookbacks,
                     "model__alpha": list(budget.ridge_alphas),
                 },
-                "one ridge regression pooled over every series of the panel "
-                f"({task.panel_description.split(',')[0]}), as ridge",
+                "ridge on the flattened windows (as ridge), one regression pooled "
+                "over the series of gru-global, without the series code; CV MAE "
+                "over all those series",
                 panel=True,
             )
         )
@@ -374,7 +375,7 @@ def _global_network_spec(
         est,
         dict(grid),
         f"one GRU trained on {task.panel_description}; scored on this task's "
-        "series" + _normalisation_note(task),
+        "series (CV MAE over all series)" + _normalisation_note(task),
         panel=True,
         train_stride=task.train_stride,
     )

@@ -184,6 +184,7 @@ BUDGETS: dict[str, Budget] = {
         rows="full",
         network_lookback_choice="all",
         network_splits=5,
+        n_seeds=3,
     ),
 }
 
