@@ -63,4 +63,5 @@ def test_global_models_only_for_tasks_with_a_panel():
             assert not specs["gru"].panel
     nyc = {s.name: s for s in forecast_models(TASKS["nyc-hourly"], budget, 0)}
     assert nyc["gru"].train_stride == TASKS["nyc-hourly"].train_stride > 1
+    assert nyc["gru-global"].train_stride == TASKS["nyc-hourly"].panel_train_stride
     assert nyc["ridge"].train_stride == 1

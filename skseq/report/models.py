@@ -377,7 +377,7 @@ def _global_network_spec(
         f"one GRU trained on {task.panel_description}; scored on this task's "
         "series (CV MAE over all series)" + _normalisation_note(task),
         panel=True,
-        train_stride=task.train_stride,
+        train_stride=task.panel_train_stride,
     )
 
 
