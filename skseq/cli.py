@@ -32,8 +32,8 @@ default, all (default: all of them).
 models: rnn, lstm, gru, naive, seasonal-naive, drift, mean, arima, ets,
 ridge, 1nn, logistic (and seq2seq when installed), network (the searched
 classifier; naming rnn/lstm/gru narrows its cells); groups: networks,
-baselines. The reference forecast of each task (random walk, majority class)
-always runs.
+baselines. The reference of each task (random-walk: the random walk,
+majority: the majority class) always runs.
 """
 
 
@@ -268,13 +268,18 @@ def _benchmark(args: argparse.Namespace, argv: list[str]) -> int:
     )
     t0 = time.perf_counter()
     result = run_benchmark(config)
+    t_write = time.perf_counter()
     try:
         paths = publish_report(result, out)
     except (OSError, OutputFolderError) as exc:
         print(f"skseq benchmark: the report was not written: {exc}", file=sys.stderr)
         return 1
     if args.quiet < 2:
-        print(f"\nskseq benchmark finished in {time.perf_counter() - t0:.1f} s.")
+        now = time.perf_counter()
+        print(
+            f"\nskseq benchmark finished in {now - t0:.1f} s (writing the report "
+            f"and its figures: {now - t_write:.1f} s)."
+        )
         for tr in result.tasks:
             if tr.task.kind == "forecast":
                 print(

@@ -366,6 +366,12 @@ def test_every_model_a_task_runs_is_registered_for_its_kind() -> None:
         for name in task_model_names(task):
             entry = registered(name)
             assert entry is not None and task.kind in entry.tasks, (task.name, name)
+    # The help text lists every registered model and group.
+    from skseq.cli import _EPILOG
+
+    epilog = " ".join(_EPILOG.split())
+    for name in [*MODEL_NAMES, *MODEL_GROUPS]:
+        assert re.search(rf"(^|[ ,(]){re.escape(name)}([ ,):.]|$)", epilog), name
     # The models of one task kind have distinct colours in the figures.
     for kind in ("forecast", "classification"):
         colours = [m.colour for m in MODELS if kind in m.tasks]

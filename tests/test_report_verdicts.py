@@ -236,3 +236,31 @@ def test_table_of_contents_anchors_resolve(tmp_path):
     )
     assert "python -m skseq benchmark --quick" in markdown
     assert slug("nyc-hourly: JFK (hourly)") == "nyc-hourly-jfk-hourly"
+
+
+def test_forecasting_networks_over_several_seeds(monkeypatch):
+    from dataclasses import replace
+
+    from skseq.report import tasks
+    from skseq.report.forecast_runner import run_forecast_task
+    from skseq.report.search import Progress
+    from skseq.report.writer import results_frame
+
+    monkeypatch.setitem(
+        tasks.BUDGETS, "smoke", replace(tasks.BUDGETS["smoke"], n_seeds=2)
+    )
+    config = BenchmarkConfig(
+        tasks=["seattle"], models=["lstm"], mode="smoke", verbose=0
+    )
+    tr = run_forecast_task(TASKS["seattle"], config, Progress(0))
+    lstm = tr.model("lstm")
+    per_seed = lstm.test["mae_seeds"]
+    assert list(per_seed) == [0, 1] and per_seed[0] != per_seed[1]
+    assert np.mean(lstm.test["mae"]) == pytest.approx(np.mean(list(per_seed.values())))
+    assert lstm.test["mae_sd"] == pytest.approx(np.std(list(per_seed.values()), ddof=1))
+    assert "mae_sd" not in tr.model("naive").test  # baselines are deterministic
+    frame = results_frame(_benchmark(tr))
+    seeds = frame[frame["metric"] == "mae_seed"]
+    assert list(seeds["fold"]) == ["seed0", "seed1"]
+    (row,) = forecast_summary(_benchmark(tr)).rows
+    assert " ± " in row[3]

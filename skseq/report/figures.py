@@ -23,11 +23,7 @@ matplotlib.use("Agg")  # before pyplot: no display, no GUI event loop
 
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
-from matplotlib.ticker import (  # noqa: E402
-    FuncFormatter,
-    MaxNLocator,
-    NullFormatter,
-)
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 from sklearn.metrics import ConfusionMatrixDisplay  # noqa: E402
 
 from .comparisons import best_baseline, best_network  # noqa: E402
@@ -239,7 +235,8 @@ def _loss_plot(tr: TaskResult, path: Path) -> Figure | None:
             [h["train_loss"] for h in m.history],
             color=color,
             lw=1.4,
-            label=f"{m.name} training",
+            label=f"{m.name} training"
+            + (" (teacher-forced)" if "teacher-forced" in m.loss else ""),
         )
         valid = [h["valid_loss"] for h in m.history]
         best = _best_epoch(m.history)
@@ -275,13 +272,9 @@ def _loss_plot(tr: TaskResult, path: Path) -> Figure | None:
             ls="none",
             label="early-stopping epoch",
         )
-    ax.set_yscale("log")
-    # Plain tick labels: the default ones are mathtext, slow to lay out.
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
-    ax.yaxis.set_minor_formatter(NullFormatter())
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("epoch")
-    ax.set_ylabel("loss (log scale)")
+    ax.set_ylabel("loss")
     ax.set_title(f"{tr.task.name}: loss of each network's refit")
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     ax.grid(alpha=0.3)
@@ -326,7 +319,7 @@ def _fan_chart(tr: TaskResult, path: Path) -> Figure | None:
     fig, axes = plt.subplots(
         1, len(shown), figsize=(4.6 * len(shown), 3.4), squeeze=False, sharey="row"
     )
-    fig.subplots_adjust(left=0.08, right=0.98, top=0.88, bottom=0.2, wspace=0.08)
+    fig.subplots_adjust(left=0.08, right=0.95, top=0.88, bottom=0.2, wspace=0.08)
     x = tr.target_times[-k:, 0]
     for ax, fc in zip(axes[0], shown, strict=True):
         color = "#555555" if fc.kind == "reference" else "#0072B2"

@@ -42,11 +42,6 @@ def significant_steps(result: ModelResult) -> list[int]:
     return [k + 1 for k in range(len(p)) if p[k] < ALPHA and stat[k] < 0]
 
 
-def _significantly_worse(result: ModelResult) -> list[int]:
-    p, stat = result.dm["pvalue"], result.dm["statistic"]
-    return [k + 1 for k in range(len(p)) if p[k] < ALPHA and stat[k] > 0]
-
-
 def _steps_text(steps: list[int], total: int) -> str:
     if not steps:
         return f"at none of the {total} step(s)"
