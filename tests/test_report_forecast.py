@@ -65,3 +65,25 @@ def test_global_models_only_for_tasks_with_a_panel():
     assert nyc["gru"].train_stride == TASKS["nyc-hourly"].train_stride > 1
     assert nyc["gru-global"].train_stride == TASKS["nyc-hourly"].panel_train_stride
     assert nyc["ridge"].train_stride == 1
+
+
+def test_network_chosen_by_cv_skips_global_models():
+    """A global model's CV MAE averages over other series: not comparable."""
+    from skseq.report.comparisons import best_network
+    from skseq.report.results import ModelResult, TaskResult
+
+    def result(name: str, cv: float, panel: bool) -> ModelResult:
+        return ModelResult(
+            name=name, kind="network", description=name, best_params={},
+            cv_score=cv, cv_fold_scores=[cv], n_candidates=1, search_time=0.0,
+            refit_time=0.0, test={}, predictions=np.zeros((2, 1)), panel=panel,
+        )
+
+    task = TASKS["stock"]
+    both = [result("gru", 1.9, False), result("gru-global", 1.4, True)]
+    tr = TaskResult(task=task, models=both, reference="random-walk", data={},
+                    y_test=np.zeros((2, 1)))
+    assert best_network(tr).name == "gru"
+    only = TaskResult(task=task, models=both[1:], reference="random-walk", data={},
+                      y_test=np.zeros((2, 1)))
+    assert best_network(only).name == "gru-global"

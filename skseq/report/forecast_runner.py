@@ -353,6 +353,7 @@ def run_forecast_task(
             history=refit_history(search),
             warnings=caught,
             loss=loss_description(search),
+            panel=spec.panel,
         )
         results.append(result)
         progress(
