@@ -332,7 +332,8 @@ class ForecastTask:
     network_lookbacks : tuple of int
         Candidate lookbacks of the networks, in order of preference (see
         :meth:`Budget.network_lookbacks`; chosen with
-        ``benchmarks/bench_forecast_quality.py``).
+        ``benchmarks/bench_forecast_quality.py``, which scores on the test
+        period: a choice that favours the networks a little).
     normalize : {"delta", "window"}
         ``normalize`` of the networks on a level target (returns: the
         pipeline's scaler).
