@@ -111,7 +111,9 @@ def _split(origin_times: np.ndarray, horizon: int) -> tuple[np.ndarray, np.ndarr
     return train, test
 
 
-def load(task_name: str, lookback: int, calendar: str, future: bool, panel: bool) -> Data:
+def load(
+    task_name: str, lookback: int, calendar: str, future: bool, panel: bool
+) -> Data:
     """Windows of ``lookback`` steps for one variant of a task."""
     task = TASKS[task_name]
     horizon = task.horizon
@@ -125,8 +127,13 @@ def load(task_name: str, lookback: int, calendar: str, future: bool, panel: bool
             raise ValueError("@global needs the nyc-hourly task.")
         source = _seattle_frame(calendar)
     X, y, origins = make_supervised(
-        source, task.target, horizon=horizon, lookback=lookback,
-        min_history="full", known_future=known, return_index=True,
+        source,
+        task.target,
+        horizon=horizon,
+        lookback=lookback,
+        min_history="full",
+        known_future=known,
+        return_index=True,
     )
     y = np.asarray(y, dtype=np.float64).reshape(len(X), -1)
     if panel:
@@ -149,7 +156,9 @@ def load(task_name: str, lookback: int, calendar: str, future: bool, panel: bool
     return Data(np.asarray(X), y, train, test, categorical, lead, times)
 
 
-def ridge_forecast(data: Data, lookbacks: list[int], onehot: bool, seed: int) -> np.ndarray:
+def ridge_forecast(
+    data: Data, lookbacks: list[int], onehot: bool, seed: int
+) -> np.ndarray:
     """Ridge on the flattened windows, lookback and penalty searched by CV."""
     del seed
     steps: list = [("last", LastSteps(lookbacks[0])), ("flat", FlattenWindows())]
@@ -169,8 +178,12 @@ def ridge_forecast(data: Data, lookbacks: list[int], onehot: bool, seed: int) ->
         for part in (data.train, data.test):
             rows.append(
                 np.hstack(
-                    [flat.fit_transform(Xc[part][:, -model.best_params_["last__lookback"] :]),
-                     extra[part]]
+                    [
+                        flat.fit_transform(
+                            Xc[part][:, -model.best_params_["last__lookback"] :]
+                        ),
+                        extra[part],
+                    ]
                 )
             )
         scaler = StandardScaler().fit(rows[0])
@@ -194,14 +207,30 @@ def residual_forecast(
     cell: str, data: Data, args: argparse.Namespace, seed: int, lookbacks: list[int]
 ) -> np.ndarray:
     """Ridge plus a network fitted to ridge's training residuals."""
-    ridge = _ridge_search(data.X, data, lookbacks, [
-        ("last", LastSteps(lookbacks[0])), ("flat", FlattenWindows())])
+    ridge = _ridge_search(
+        data.X,
+        data,
+        lookbacks,
+        [("last", LastSteps(lookbacks[0])), ("flat", FlattenWindows())],
+    )
     base_train = ridge.predict(data.X[data.train])
-    resid = Data(data.X, data.y.copy(), data.train, data.test, data.categorical,
-                 data.known_future, data.times)
+    resid = Data(
+        data.X,
+        data.y.copy(),
+        data.train,
+        data.test,
+        data.categorical,
+        data.known_future,
+        data.times,
+    )
     resid.y[data.train] = data.y[data.train] - base_train
-    net = network_forecast(cell, resid, argparse.Namespace(
-        **{**vars(args), "normalize": "global"}), seed, target_index=None)
+    net = network_forecast(
+        cell,
+        resid,
+        argparse.Namespace(**{**vars(args), "normalize": "global"}),
+        seed,
+        target_index=None,
+    )
     return ridge.predict(data.X[data.test]) + net
 
 
@@ -209,17 +238,22 @@ def network_forecast(
     cell: str, data: Data, args: argparse.Namespace, seed: int, target_index=0
 ) -> np.ndarray:
     """One network fitted on (strided) training origins."""
-    params = dict(target_index=target_index,
-        hidden_size=args.hidden, max_epochs=args.epochs, lr=args.lr,
-        batch_size=args.batch_size, early_stopping=True, validation_fraction=0.15,
-        patience=args.patience, random_state=seed, normalize=args.normalize or None,
+    params = dict(
+        target_index=target_index,
+        hidden_size=args.hidden,
+        max_epochs=args.epochs,
+        lr=args.lr,
+        batch_size=args.batch_size,
+        early_stopping=True,
+        validation_fraction=0.15,
+        patience=args.patience,
+        random_state=seed,
+        normalize=args.normalize or None,
         categorical_features=data.categorical or None,
         **json.loads(args.params),
     )
     if cell == "seq2seq":
-        model = skseq.Seq2SeqRegressor(
-            **params, known_future=data.known_future or None
-        )
+        model = skseq.Seq2SeqRegressor(**params, known_future=data.known_future or None)
     else:
         model = skseq.RecurrentRegressor(cell=cell, **params)
     # Strided origins: hourly windows one step apart are near duplicates.
@@ -246,20 +280,29 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("task", choices=["seattle", "nyc-hourly"])
     parser.add_argument("--variants", default="ridge,gru")
-    parser.add_argument("--lookback", type=int, default=None,
-                        help="network lookback (default: the task's first)")
+    parser.add_argument(
+        "--lookback",
+        type=int,
+        default=None,
+        help="network lookback (default: the task's first)",
+    )
     parser.add_argument("--hidden", type=int, default=32)
     parser.add_argument("--epochs", type=int, default=30)
     parser.add_argument("--patience", type=int, default=4)
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--lr", type=float, default=3e-3)
-    parser.add_argument("--normalize", default="delta",
-                        help="window, delta, global or '' (None)")
-    parser.add_argument("--stride", type=int, default=1,
-                        help="train the networks on every k-th origin")
+    parser.add_argument(
+        "--normalize", default="delta", help="window, delta, global or '' (None)"
+    )
+    parser.add_argument(
+        "--stride", type=int, default=1, help="train the networks on every k-th origin"
+    )
     parser.add_argument("--seeds", default="0")
-    parser.add_argument("--params", default="{}",
-                        help='more network parameters as JSON, e.g. \'{"head": "mean"}\'')
+    parser.add_argument(
+        "--params",
+        default="{}",
+        help='more network parameters as JSON, e.g. \'{"head": "mean"}\'',
+    )
     args = parser.parse_args()
     torch.set_num_threads(1)
     warnings.filterwarnings("ignore", category=UserWarning)
@@ -271,9 +314,11 @@ def main() -> None:
     cache: dict[tuple, Data] = {}
     rows = []
     ref_errors = None
-    print(f"{args.task}: lookback {args.lookback}, hidden {args.hidden}, normalize "
-          f"{args.normalize!r}, stride {args.stride}, epochs {args.epochs}, "
-          f"patience {args.patience}, batch {args.batch_size}, params {args.params}")
+    print(
+        f"{args.task}: lookback {args.lookback}, hidden {args.hidden}, normalize "
+        f"{args.normalize!r}, stride {args.stride}, epochs {args.epochs}, "
+        f"patience {args.patience}, batch {args.batch_size}, params {args.params}"
+    )
     for variant in args.variants.split(","):
         name, _, flags = variant.partition("@")
         flags_set = set(flags.split("+")) if flags else set()
@@ -303,12 +348,17 @@ def main() -> None:
             steps = np.abs(errors).mean(axis=0)
             shown = sorted({0, len(steps) // 4, len(steps) // 2, len(steps) - 1})
             per_step = " ".join(f"h{k + 1}={steps[k]:.3f}" for k in shown)
-            print(f"  {variant:22s} seed {seed}: MAE {mae:.4f}  DM wins vs ridge "
-                  f"{wins}/{y_test.shape[1]}  {seconds:6.1f}s  [{per_step}]",
-                  flush=True)
+            print(
+                f"  {variant:22s} seed {seed}: MAE {mae:.4f}  DM wins vs ridge "
+                f"{wins}/{y_test.shape[1]}  {seconds:6.1f}s  [{per_step}]",
+                flush=True,
+            )
         if len(maes) > 1:
-            print(f"  {variant:22s} mean over {len(maes)} seeds: MAE "
-                  f"{np.mean(maes):.4f} +- {np.std(maes):.4f}", flush=True)
+            print(
+                f"  {variant:22s} mean over {len(maes)} seeds: MAE "
+                f"{np.mean(maes):.4f} +- {np.std(maes):.4f}",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

@@ -38,8 +38,12 @@ def test_panel_windows_split_by_time_and_match_the_task(name):
     frame, _ = task.load(options)
     lookback = task.max_lookback(budget)
     X, _, origins = make_supervised(
-        frame, task.target, horizon=task.horizon, lookback=lookback,
-        min_history="full", return_index=True,
+        frame,
+        task.target,
+        horizon=task.horizon,
+        lookback=lookback,
+        min_history="full",
+        return_index=True,
     )
     last_train, X_test = origins[200], np.asarray(X[-50:])
     panel = panel_windows(task, options, lookback, last_train, X_test)
@@ -74,16 +78,35 @@ def test_network_chosen_by_cv_skips_global_models():
 
     def result(name: str, cv: float, panel: bool) -> ModelResult:
         return ModelResult(
-            name=name, kind="network", description=name, best_params={},
-            cv_score=cv, cv_fold_scores=[cv], n_candidates=1, search_time=0.0,
-            refit_time=0.0, test={}, predictions=np.zeros((2, 1)), panel=panel,
+            name=name,
+            kind="network",
+            description=name,
+            best_params={},
+            cv_score=cv,
+            cv_fold_scores=[cv],
+            n_candidates=1,
+            search_time=0.0,
+            refit_time=0.0,
+            test={},
+            predictions=np.zeros((2, 1)),
+            panel=panel,
         )
 
     task = TASKS["stock"]
     both = [result("gru", 1.9, False), result("gru-global", 1.4, True)]
-    tr = TaskResult(task=task, models=both, reference="random-walk", data={},
-                    y_test=np.zeros((2, 1)))
+    tr = TaskResult(
+        task=task,
+        models=both,
+        reference="random-walk",
+        data={},
+        y_test=np.zeros((2, 1)),
+    )
     assert best_network(tr).name == "gru"
-    only = TaskResult(task=task, models=both[1:], reference="random-walk", data={},
-                      y_test=np.zeros((2, 1)))
+    only = TaskResult(
+        task=task,
+        models=both[1:],
+        reference="random-walk",
+        data={},
+        y_test=np.zeros((2, 1)),
+    )
     assert best_network(only).name == "gru-global"

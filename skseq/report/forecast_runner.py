@@ -307,8 +307,14 @@ def run_forecast_task(
             X_fit, y_fit, X_pred = X_train, y_train, X_test
         X_fit, y_fit = strided(X_fit, y_fit, spec.train_stride)
         search, seconds, caught = grid_search(
-            spec, X_fit, y_fit, net_cv if spec.kind == "network" else cv, "mae",
-            label, config, progress,
+            spec,
+            X_fit,
+            y_fit,
+            net_cv if spec.kind == "network" else cv,
+            "mae",
+            label,
+            config,
+            progress,
         )
         with torch_threads(config.threads):
             pred = as_2d(search.predict(X_pred))

@@ -49,6 +49,7 @@ __all__ = [
     "forecast_models",
 ]
 
+
 class ZeroForecastRegressor(RegressorMixin, BaseEstimator):
     """Forecast zero for every step: the random walk, for return targets.
 
@@ -243,9 +244,7 @@ def forecast_models(task: Any, budget: Any, seed: int) -> list[ModelSpec]:
     if hasattr(skseq, "Seq2SeqRegressor"):
         specs.append(_seq2seq_spec(net_lookbacks, budget, seed, task))
     if task.panel is not None:
-        specs.append(
-            _global_network_spec(net_lookbacks, budget, seed, task, net_grid)
-        )
+        specs.append(_global_network_spec(net_lookbacks, budget, seed, task, net_grid))
 
     def full(est: Any) -> Pipeline:
         return Pipeline([("last", LastSteps(longest)), ("model", est)])
@@ -362,8 +361,10 @@ def _global_network_spec(
     """One GRU over every series of the task's panel, the series code embedded."""
     # Returns: the built-in global scaler (a SequenceScaler in front would
     # scale the series code too).
-    norm = {"normalize": "global"} if task.returns else _normalisation(
-        task, skseq.RecurrentRegressor
+    norm = (
+        {"normalize": "global"}
+        if task.returns
+        else _normalisation(task, skseq.RecurrentRegressor)
     )
     model = skseq.RecurrentRegressor(
         cell="gru", categorical_features=[-1], **_network_params(budget, seed), **norm
