@@ -30,9 +30,10 @@ tasks: stock, seattle, nyc-hourly, italy-power, gunpoint, arrowhead,
 basic-motions, japanese-vowels; groups: stock, weather, classification,
 default, all (default: all of them).
 models: rnn, lstm, gru, naive, seasonal-naive, drift, mean, arima, ets,
-ridge, 1nn, logistic (and seq2seq when installed), network (the searched
-classifier; naming rnn/lstm/gru narrows its cells); groups: networks,
-baselines. The reference of each task (random-walk: the random walk,
+ridge, 1nn, logistic (and seq2seq when installed), gru-global and
+ridge-global (one model over the series of a panel: stock, nyc-hourly),
+network (the searched classifier; naming rnn/lstm/gru narrows its cells);
+groups: networks, baselines. The reference of each task (random-walk: the random walk,
 majority: the majority class) always runs.
 """
 

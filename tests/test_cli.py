@@ -91,6 +91,9 @@ def test_results_csv_is_tidy_and_complete(smoke_report: Path) -> None:
         models = set(results.loc[results["task"] == task, "model"])
         assert NETWORKS | FORECAST_BASELINES <= models, task
     assert "random-walk" in set(results.loc[results["task"] == "stock", "model"])
+    for task, has_panel in [("stock", True), ("seattle", False), ("nyc-hourly", True)]:
+        models = set(results.loc[results["task"] == task, "model"])
+        assert ({"gru-global", "ridge-global"} <= models) is has_panel, task
     for task in CLASSIFICATION_TASKS:
         clf = set(results.loc[results["task"] == task, "model"])
         assert clf == {"network", "majority", "1nn", "logistic", "ridge"}, task

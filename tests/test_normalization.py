@@ -179,3 +179,39 @@ def test_clone_pickle_keep_predictions():
     assert np.array_equal(model.predict(Xte), again.predict(Xte))
     refit = clone(model).fit(Xtr, ytr)
     assert np.array_equal(model.predict(Xte), refit.predict(Xte))
+
+
+def test_delta_outputs_are_in_units_of_the_target_changes():
+    """normalize="delta": last + s * z, s the spread of one-step changes."""
+    Xtr, ytr, _, _ = _trend_split()
+    model = GRURegressor(**{**SMALL, "max_epochs": 1}, normalize="delta").fit(Xtr, ytr)
+    changes = np.diff(Xtr[:, :, 0], axis=1)
+    assert model.target_change_scale_ == pytest.approx(changes.std(), rel=1e-6)
+    # The level's spread (trend) is many times the changes' spread.
+    assert model.y_scale_[0] > 5 * model.target_change_scale_
+    module = model.net_.module_
+    assert module.delta_scale == pytest.approx(
+        model.target_change_scale_ / model.y_scale_[0]
+    )
+    X = torch.tensor(np.array(Xtr[:8]), dtype=torch.float32)
+    with torch.no_grad():
+        z = module.inner(module.encode_inputs(X)[0])
+        out = module(X)
+    last = (X[:, -1, 0, None] - model.y_mean_[0]) / model.y_scale_[0]
+    assert torch.allclose(out, last + module.delta_scale * z, atol=1e-5)
+
+
+def test_change_scale_skips_padding_and_weights_like_repeats():
+    from skseq.estimators._inputs import change_scale
+
+    X = np.array(
+        [[[np.nan], [1.0], [3.0], [4.0]], [[0.0], [2.0], [2.0], [5.0]]],
+        dtype=np.float32,
+    )
+    expected = np.std([2.0, 1.0, 2.0, 0.0, 3.0])  # padding gives no change
+    assert change_scale(X, 0) == pytest.approx(expected)
+    repeated = np.concatenate([X, X[1:]])
+    assert change_scale(X, 0, np.array([1.0, 2.0])) == pytest.approx(
+        change_scale(repeated, 0)
+    )
+    assert change_scale(X[:, :1], 0) == 0.0  # one step: no change at all

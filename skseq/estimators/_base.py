@@ -739,9 +739,10 @@ REGRESSOR_NORMALIZE = NORMALIZE_DOC.format(
     default='"window"',
     delta="""
         ``"delta"``: inputs as ``"global"``, outputs mapped to
-        ``last + z`` (``z`` in the target's global scale): departures from
-        the last value of column ``target_index``, the random walk's
-        forecast.""",
+        ``last + s * z``: departures from the last value of column
+        ``target_index`` (the random walk's forecast), in units ``s`` of the
+        standard deviation of that column's one-step changes in the
+        training windows (``target_change_scale_``), not of its level.""",
     window_output="""the outputs ``z`` are mapped back
         per sample to ``last + scale * z`` with the statistics of column
         ``target_index``, so the network forecasts departures from the last

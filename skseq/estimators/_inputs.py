@@ -141,6 +141,37 @@ def feature_statistics(
     return mean, np.sqrt(var)
 
 
+def change_scale(
+    X: np.ndarray, column: int, sample_weight: np.ndarray | None = None
+) -> float:
+    """Standard deviation of one column's one-step changes within the windows.
+
+    The changes ``X[:, s + 1, column] - X[:, s, column]`` over observed steps
+    (front padding, NaN, is skipped), weighted by each window's
+    ``sample_weight``; read in chunks, so a window view is never copied
+    whole. 0.0 when no window has two observed steps.
+    """
+    total = first = second = 0.0
+    chunk = max(1, 2_000_000 // max(1, X.shape[1]))
+    for start in range(0, len(X), chunk):
+        block = np.asarray(X[start : start + chunk, :, column], dtype=np.float64)
+        change = np.diff(block, axis=1)
+        observed = ~np.isnan(change)
+        if sample_weight is None:
+            w = observed.astype(np.float64)
+        else:
+            weights = np.asarray(sample_weight[start : start + chunk], np.float64)
+            w = np.where(observed, weights[:, None], 0.0)
+        values = np.where(observed, change, 0.0)
+        total += float(w.sum())
+        first += float((w * values).sum())
+        second += float((w * values**2).sum())
+    if total <= 0:
+        return 0.0
+    mean = first / total
+    return float(np.sqrt(max(second / total - mean**2, 0.0)))
+
+
 def warn_large_inputs(mean, std, continuous: list[int], estimator) -> None:
     """Warn when unnormalised continuous inputs are far from unit scale."""
     size = np.abs(mean) + std

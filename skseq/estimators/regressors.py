@@ -72,6 +72,18 @@ class _RegressorBase(
         )
         return module, {**kwargs, **self._head_kwargs()}
 
+    def _fit_inputs(self, seqs, sample_weight=None) -> None:
+        super()._fit_inputs(seqs, sample_weight)
+        t = self.target_index
+        if self.normalize == "delta" and t is not None:
+            n_features = seqs.n_features
+            if -n_features <= int(t) < n_features:
+                # The output map's unit: the spread of the target's one-step
+                # changes (not of its level, which a trend inflates).
+                self.target_change_scale_ = _inputs.change_scale(
+                    seqs.X, int(t) % n_features, sample_weight
+                )
+
     @property
     def _maps_outputs(self) -> bool:
         """Whether outputs go through the window map (one scale for all columns)."""
@@ -95,11 +107,16 @@ class _RegressorBase(
         _inputs.warn_target_units(
             self.input_mean_[t], self.input_scale_[t], *self._y_stats, t, self
         )
-        return {
+        out = {
             "target_index": t,
             "y_mean": float(self.y_mean_[0]),
             "y_scale": float(self.y_scale_[0]),
         }
+        if self.normalize == "delta":
+            change = getattr(self, "target_change_scale_", 0.0)
+            # A constant target (no change) keeps the global scale.
+            out["delta_scale"] = float(change / self.y_scale_[0]) if change > 0 else 1.0
+        return out
 
     def fit(self, X, y, sample_weight=None):
         """Train a fresh network (or continue, with ``warm_start``).
@@ -193,6 +210,10 @@ class RecurrentRegressor(_RegressorBase):
 {ATTRIBUTES_DOC}
     y_mean_, y_scale_ : ndarray of shape (n_targets,)
         Target standardisation learned in ``fit``.
+    target_change_scale_ : float
+        Standard deviation of the one-step changes of column
+        ``target_index`` in the training windows: the unit of the outputs
+        with ``normalize="delta"`` (set only in that mode).
     quantiles_ : ndarray
         The ``quantiles`` levels, sorted.
 

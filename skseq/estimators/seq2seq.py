@@ -71,6 +71,10 @@ class Seq2SeqRegressor(_RegressorBase):
 {ATTRIBUTES_DOC}
     y_mean_, y_scale_ : ndarray of shape (horizon,)
         Target standardisation (equal across columns).
+    target_change_scale_ : float
+        Standard deviation of the one-step changes of column
+        ``target_index`` in the training windows: the unit of the outputs
+        with ``normalize="delta"`` (set only in that mode).
     quantiles_ : ndarray
         The ``quantiles`` levels, sorted.
 

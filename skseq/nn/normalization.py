@@ -84,8 +84,8 @@ class NormalizedNet(nn.Module):
         ``"global"``: the training mean and standard deviation of each
         feature (``feature_mean``, ``feature_scale``). ``"delta"``: inputs
         as ``"global"``; outputs are departures from the last observed
-        value of the target column, ``last + z`` (in standardised target
-        units). None: the raw values.
+        value of the target column, ``last + delta_scale * z`` (in
+        standardised target units). None: the raw values.
     feature_mean, feature_scale : sequence of float
         Training statistics of every raw feature (used by ``"global"``;
         ``feature_scale`` also sets the floor of window scales).
@@ -104,6 +104,10 @@ class NormalizedNet(nn.Module):
         decoder's teacher values taken) in those standardised units.
     location : {"last", "mean"}, default="last"
         Window location.
+    delta_scale : float, default=1.0
+        Unit of the ``"delta"`` outputs in standardised target units (the
+        estimators pass the spread of the target's one-step changes divided
+        by ``y_scale``).
     scale_floor : float, default=1e-2
         Window scales below ``scale_floor * feature_scale`` are raised to it,
         so constant windows give finite, location-valued output.
@@ -125,6 +129,7 @@ class NormalizedNet(nn.Module):
         y_scale: float = 1.0,
         location: str = "last",
         scale_floor: float = 1e-2,
+        delta_scale: float = 1.0,
     ) -> None:
         super().__init__()
         if normalize is not None and normalize not in NORMALIZE_MODES:
@@ -154,6 +159,9 @@ class NormalizedNet(nn.Module):
         self.target = None if target_index is None else continuous.index(target_index)
         self.y_mean = float(y_mean)
         self.y_scale = float(y_scale)
+        if not delta_scale > 0:
+            raise ValueError(f"delta_scale must be > 0, got {delta_scale!r}.")
+        self.delta_scale = float(delta_scale)
         self.embeddings = nn.ModuleList(
             nn.Embedding(int(n), int(d))
             for n, d in zip(n_categories, embedding_dims, strict=True)
@@ -213,7 +221,7 @@ class NormalizedNet(nn.Module):
             if self.normalize == "delta" and self.target is not None:
                 last = values[:, -1, self.target, None]
                 loc = (last - self.y_mean) / self.y_scale
-                scale = torch.ones_like(loc)
+                scale = torch.full_like(loc, self.delta_scale)
             if self.normalize in ("global", "delta"):
                 values = (values - self.feature_mean) / self.feature_scale
         if self.categorical:

@@ -120,7 +120,8 @@ def network_best_on_test(tr: TaskResult) -> ModelResult | None:
 
 def best_network(tr: TaskResult) -> ModelResult | None:
     """The network with the best cross-validated score (chosen on the training
-    period only, never on the test period).
+    period only, never on the test period). Global models, cross-validated
+    over other series too, are only chosen when no other network ran.
 
     Parameters
     ----------
@@ -134,6 +135,7 @@ def best_network(tr: TaskResult) -> ModelResult | None:
     nets = [m for m in tr.models if m.kind == "network"]
     if not nets:
         return None
+    nets = [m for m in nets if not m.panel] or nets
     if tr.task.kind == "classification":
         return max(nets, key=lambda m: m.cv_score)
     return min(nets, key=lambda m: m.cv_score)

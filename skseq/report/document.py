@@ -80,7 +80,8 @@ def settings_blocks(result: BenchmarkResult) -> list[Block]:
             )
         )
         + "; Adam, gradient clipping at norm 1, early stopping on the newest 15 % of "
-        "each training set, standardised inputs (SequenceScaler) and targets",
+        "each training set, standardised targets; inputs normalised inside the "
+        "networks (each task's normalize; returns: a SequenceScaler in front)",
         "classifiers: "
         + ", ".join(
             f"{k}={v}"
@@ -89,7 +90,9 @@ def settings_blocks(result: BenchmarkResult) -> list[Block]:
         )
         + " (early stopping, when on, holds out the newest 20 % of each class)",
         "folds: " + str(budget["n_splits"]) + " expanding TimeSeriesWindowSplit folds "
-        "(gap = horizon - 1) on the training period of each forecasting task",
+        "(gap = horizon - 1) on the training period of each forecasting task, "
+        + str(budget["network_splits"])
+        + " for the networks",
         "ridge alphas: " + ", ".join(map(str, budget["ridge_alphas"])),
         f"started {result.started}; total time {result.elapsed:.1f} s",
         "machine: "

@@ -4,6 +4,7 @@ scores and Diebold-Mariano tests against the reference."""
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -87,6 +88,87 @@ def forecast_metrics(
     return out
 
 
+@dataclass
+class PanelWindows:
+    """Windows of every series of a task's panel, for the global models.
+
+    Attributes
+    ----------
+    X_train : ndarray of shape (n, lookback, n_features + 1)
+        Training windows of all series (origins up to the task's last
+        training origin), the series code as the last feature.
+    y_train : DataFrame
+        Their targets, indexed by ``(series, origin)``, so that
+        :class:`~skseq.model_selection.TimeSeriesWindowSplit` splits them by
+        time across series.
+    X_test : ndarray
+        The task series' test windows with its series code.
+    n_series : int
+    """
+
+    X_train: np.ndarray
+    y_train: pd.DataFrame
+    X_test: np.ndarray
+    n_series: int
+
+
+def panel_windows(
+    task: ForecastTask,
+    options: dict[str, Any],
+    lookback: int,
+    last_train_origin: Any,
+    X_test: np.ndarray,
+) -> PanelWindows:
+    """Cut the panel's windows and split them by time like the task's.
+
+    The task's series is the panel's first entry; its test windows must be
+    the task's own (plus the code), which is checked.
+    """
+    panel = task.panel(options)
+    X, y, index = make_supervised(
+        panel,
+        task.target,
+        horizon=task.horizon,
+        lookback=lookback,
+        min_history="full",
+        return_index=True,
+    )
+    y = y if isinstance(y, pd.DataFrame) else y.to_frame()
+    series = index.get_level_values(0)
+    times = index.get_level_values(1)
+    own = next(iter(panel))
+    train = np.flatnonzero(times <= last_train_origin)
+    test = np.flatnonzero(series == own)[-len(X_test) :]
+    X_own_test = np.asarray(X[test])
+    if X_own_test.shape[:2] != X_test.shape[:2] or not np.allclose(
+        X_own_test[:, :, :-1], X_test, equal_nan=True
+    ):
+        raise RuntimeError(
+            f"the panel's {own} windows differ from task {task.name}'s test windows"
+        )
+    return PanelWindows(
+        X_train=np.asarray(X[train]),
+        y_train=y.iloc[train],
+        X_test=X_own_test,
+        n_series=len(panel),
+    )
+
+
+def strided(X: Any, y: Any, stride: int) -> tuple[Any, Any]:
+    """Every ``stride``-th origin counted back from the newest (by time for
+    panel targets indexed by ``(series, origin)``)."""
+    if stride == 1:
+        return X, y
+    if isinstance(y, pd.DataFrame) and isinstance(y.index, pd.MultiIndex):
+        times = y.index.get_level_values(-1)
+        distinct = np.unique(times)
+        rank = len(distinct) - 1 - np.searchsorted(distinct, times)
+        keep = np.flatnonzero(rank % stride == 0)
+        return X[keep], y.iloc[keep]
+    keep = np.arange(len(X) - 1, -1, -stride)[::-1]
+    return X[keep], y[keep]
+
+
 def span(index: Any) -> str:
     """First and last entry of an index, as text."""
     first, last = index[0], index[-1]
@@ -145,9 +227,8 @@ def run_forecast_task(
     """
     t_start = time.perf_counter()
     budget = config.budget
-    frame, info = task.load(
-        {"rows": task.rows.get(budget.rows), "ticker": config.ticker}
-    )
+    options = {"rows": task.rows.get(budget.rows), "ticker": config.ticker}
+    frame, info = task.load(options)
     lookback = task.max_lookback(budget)
     X, y, origins = make_supervised(
         frame,
@@ -175,6 +256,7 @@ def run_forecast_task(
         axis=1,
     )
     cv = TimeSeriesWindowSplit(n_splits=budget.n_splits, horizon=task.horizon)
+    net_cv = TimeSeriesWindowSplit(n_splits=budget.network_splits, horizon=task.horizon)
     folds = [
         (origins[tr[0]], origins[tr[-1]], origins[te[0]], origins[te[-1]])
         for tr, te in cv.split(X_train)
@@ -182,14 +264,14 @@ def run_forecast_task(
     data = {
         **info,
         "rows": f"{len(frame)} rows, {span(frame.index)}",
-        "window": f"{lookback} steps for the baselines; networks and ridge search "
-        f"lookbacks {budget.lookbacks(task)}",
+        "window": f"{lookback} steps for the baselines; ridge searches lookbacks "
+        f"{budget.lookbacks(task)}, the networks {budget.network_lookbacks(task)}",
         "horizon": task.horizon,
         "train": f"{n_train} origins, {span(origins[:n_train])}",
         "gap": f"{gap} origin(s) left out between training and test",
         "test": f"{n_test} origins, {span(origins[n - n_test :])}",
         "folds": f"{budget.n_splits} expanding TimeSeriesWindowSplit folds on the "
-        "training period; test folds: "
+        f"training period ({budget.network_splits} for the networks); test folds: "
         + "; ".join(f"{span([a, b])}" for _, _, a, b in folds),
     }
     progress(
@@ -198,25 +280,52 @@ def run_forecast_task(
     )
     note_not_run(task, config, data, progress)
     specs = select_specs(forecast_models(task, budget, config.seed), config.models)
+    panel: PanelWindows | None = None
+    if any(spec.panel for spec in specs):
+        panel = panel_windows(task, options, lookback, origins[n_train - 1], X_test)
+        data["global models"] = (
+            f"trained on {task.panel_description}: {len(panel.X_train)} training "
+            f"windows of {panel.n_series} series up to the same last training "
+            "origin, cross-validated by time across series; scored on this "
+            "task's test origins"
+        )
+    strides = sorted({spec.train_stride for spec in specs} - {1})
+    if strides:
+        data["strided training"] = (
+            "networks trained and cross-validated on one training origin in "
+            + " or ".join(map(str, strides))
+            + " (the newest included): neighbouring windows differ by one step"
+        )
     results: list[ModelResult] = []
     intervals: list[IntervalForecast] = []
     for i, spec in enumerate(specs, 1):
         label = f"{task.name} [{i}/{len(specs)}] {spec.name}"
+        if spec.panel:
+            assert panel is not None
+            X_fit, y_fit, X_pred = panel.X_train, panel.y_train, panel.X_test
+        else:
+            X_fit, y_fit, X_pred = X_train, y_train, X_test
+        X_fit, y_fit = strided(X_fit, y_fit, spec.train_stride)
         search, seconds, caught = grid_search(
-            spec, X_train, y_train, cv, "mae", label, config, progress
+            spec,
+            X_fit,
+            y_fit,
+            net_cv if spec.kind == "network" else cv,
+            "mae",
+            label,
+            config,
+            progress,
         )
         with torch_threads(config.threads):
-            pred = as_2d(search.predict(X_test))
-            bounds = interval_bounds(search.best_estimator_, X_test)
+            pred = as_2d(search.predict(X_pred))
+            bounds = interval_bounds(search.best_estimator_, X_pred)
         if bounds is not None:
             intervals.append(
                 IntervalForecast(spec.name, spec.kind, spec.description, pred, bounds)
             )
         if spec.name == "gru":
             with torch_threads(config.threads):
-                extra = quantile_network(
-                    search.best_estimator_, X_train, y_train, X_test
-                )
+                extra = quantile_network(search.best_estimator_, X_fit, y_fit, X_test)
             if extra is not None:
                 intervals.append(extra)
                 progress(
@@ -229,7 +338,7 @@ def run_forecast_task(
             test = _seed_metrics(
                 search,
                 test,
-                (X_train, y_train, X_test),
+                (X_fit, y_fit, X_pred),
                 (y_test, scale, y_last),
                 task,
                 config,
@@ -250,6 +359,7 @@ def run_forecast_task(
             history=refit_history(search),
             warnings=caught,
             loss=loss_description(search),
+            panel=spec.panel,
         )
         results.append(result)
         progress(

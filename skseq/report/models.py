@@ -22,7 +22,7 @@ from scipy import stats
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.linear_model import Ridge
 from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import StandardScaler
+from sklearn.preprocessing import FunctionTransformer, StandardScaler
 from sklearn.utils.validation import check_is_fitted
 
 import skseq
@@ -48,6 +48,7 @@ __all__ = [
     "ZeroForecastRegressor",
     "forecast_models",
 ]
+
 
 class ZeroForecastRegressor(RegressorMixin, BaseEstimator):
     """Forecast zero for every step: the random walk, for return targets.
@@ -163,6 +164,13 @@ class ModelSpec:
         Grid for ``GridSearchCV`` (``{}``: a single candidate).
     description : str
         One line for the report.
+    panel : bool
+        A global model: trained on the windows of every series of the task's
+        panel (:attr:`ForecastTask.panel`, the series code as the last
+        feature) and scored on the task's own series.
+    train_stride : int
+        Trained (and cross-validated) on every ``train_stride``-th training
+        origin, the newest included.
     """
 
     name: str
@@ -170,6 +178,8 @@ class ModelSpec:
     estimator: Any
     param_grid: dict[str, list[Any]] = field(default_factory=dict)
     description: str = ""
+    panel: bool = False
+    train_stride: int = 1
 
 
 def _network_params(budget: Any, seed: int) -> dict[str, Any]:
@@ -201,9 +211,10 @@ def forecast_models(task: Any, budget: Any, seed: int) -> list[ModelSpec]:
     list of ModelSpec
     """
     lookbacks = budget.lookbacks(task)
+    net_lookbacks = budget.network_lookbacks(task)
     longest = task.max_lookback(budget)
     net_grid: dict[str, list[Any]] = {
-        "last__lookback": lookbacks,
+        "last__lookback": net_lookbacks,
         "model__hidden_size": list(budget.hidden_sizes),
     }
     if len(budget.num_layers) > 1:
@@ -216,7 +227,7 @@ def forecast_models(task: Any, budget: Any, seed: int) -> list[ModelSpec]:
                 **_network_params(budget, seed),
                 **_normalisation(task, skseq.RecurrentRegressor),
             ),
-            lookbacks,
+            net_lookbacks,
             task,
         )
         specs.append(
@@ -227,10 +238,13 @@ def forecast_models(task: Any, budget: Any, seed: int) -> list[ModelSpec]:
                 dict(net_grid),
                 f"{cell.upper()} seq2vec network, direct multi-step head"
                 + _normalisation_note(task),
+                train_stride=task.train_stride,
             )
         )
     if hasattr(skseq, "Seq2SeqRegressor"):
-        specs.append(_seq2seq_spec(lookbacks, budget, seed, task))
+        specs.append(_seq2seq_spec(net_lookbacks, budget, seed, task))
+    if task.panel is not None:
+        specs.append(_global_network_spec(net_lookbacks, budget, seed, task, net_grid))
 
     def full(est: Any) -> Pipeline:
         return Pipeline([("last", LastSteps(longest)), ("model", est)])
@@ -300,23 +314,91 @@ def forecast_models(task: Any, budget: Any, seed: int) -> list[ModelSpec]:
             "ridge regression on the flattened windows (all features, all lags)",
         ),
     ]
+    if task.panel is not None:
+        specs.append(
+            ModelSpec(
+                "ridge-global",
+                "baseline",
+                Pipeline(
+                    [
+                        ("last", LastSteps(lookbacks[0])),
+                        ("values", FunctionTransformer(without_series_code)),
+                        ("flat", FlattenWindows()),
+                        ("scale", StandardScaler()),
+                        ("model", Ridge()),
+                    ]
+                ),
+                # The penalty only: three times the data makes every fit three
+                # times dearer, and ridge's CV chose the first lookback on both
+                # panel tasks in the default and quick runs.
+                {"model__alpha": list(budget.ridge_alphas)},
+                f"ridge on the flattened windows of the last {lookbacks[0]} steps, "
+                "one regression pooled over the series of gru-global, without "
+                "the series code; CV MAE over all those series",
+                panel=True,
+            )
+        )
     return specs
 
 
+def without_series_code(X: Any) -> np.ndarray:
+    """Windows without their last feature (the series code of panel windows).
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_timesteps, n_features)
+
+    Returns
+    -------
+    ndarray of shape (n_samples, n_timesteps, n_features - 1)
+    """
+    return np.asarray(X)[:, :, :-1]
+
+
+def _global_network_spec(
+    lookbacks: list[int], budget: Any, seed: int, task: Any, grid: dict[str, list[Any]]
+) -> ModelSpec:
+    """One GRU over every series of the task's panel, the series code embedded."""
+    # Returns: the built-in global scaler (a SequenceScaler in front would
+    # scale the series code too).
+    norm = (
+        {"normalize": "global"}
+        if task.returns
+        else _normalisation(task, skseq.RecurrentRegressor)
+    )
+    model = skseq.RecurrentRegressor(
+        cell="gru", categorical_features=[-1], **_network_params(budget, seed), **norm
+    )
+    est = Pipeline([("last", LastSteps(lookbacks[0])), ("model", model)])
+    return ModelSpec(
+        "gru-global",
+        "network",
+        est,
+        dict(grid),
+        f"one GRU trained on {task.panel_description}; scored on this task's "
+        "series (CV MAE over all series)" + _normalisation_note(task),
+        panel=True,
+        train_stride=task.panel_train_stride,
+    )
+
+
 def _normalisation(task: Any, cls: type) -> dict[str, Any]:
-    """Normalisation of the networks: departures from the last value
-    (``normalize="delta"``) for level targets, the pipeline's scaler for
-    returns."""
+    """Normalisation of the networks: the task's ``normalize`` (departures from
+    the last value, in units of the changes' or the window's spread) for
+    level targets, the pipeline's scaler for returns."""
     accepted = cls().get_params()
     if "normalize" not in accepted:
         return {}
     if task.returns:
         return {"normalize": None}
-    return {"normalize": "delta", "target_index": task.target_position}
+    return {"normalize": task.normalize, "target_index": task.target_position}
 
 
 def _normalisation_note(task: Any) -> str:
-    return "" if task.returns else "; learns the change from the last observed value"
+    if task.returns:
+        return ""
+    unit = "the window's spread" if task.normalize == "window" else "typical changes"
+    return f"; learns the change from the last observed value, in units of {unit}"
 
 
 def _network_pipeline(model: Any, lookbacks: list[int], task: Any) -> Pipeline:
@@ -344,4 +426,5 @@ def _seq2seq_spec(lookbacks: list[int], budget: Any, seed: int, task: Any) -> Mo
         est,
         grid,
         "encoder-decoder (seq2seq) network, LSTM cells" + _normalisation_note(task),
+        train_stride=task.train_stride,
     )

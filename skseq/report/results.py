@@ -116,6 +116,9 @@ class ModelResult:
     loss : str
         A network's training loss in words (see
         :func:`skseq.report.search.loss_description`); "" for other models.
+    panel : bool
+        A global model: cross-validated over every series of the task's
+        panel, so its ``cv_score`` is not comparable with the others'.
     """
 
     name: str
@@ -133,6 +136,7 @@ class ModelResult:
     history: list[dict[str, float]] | None = None
     warnings: dict[str, int] = field(default_factory=dict)
     loss: str = ""
+    panel: bool = False
 
 
 @dataclass

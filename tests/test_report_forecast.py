@@ -1,0 +1,112 @@
+"""Global models and strided training in the forecasting part of the report."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from skseq import make_supervised
+from skseq.report.forecast_runner import panel_windows, strided
+from skseq.report.models import forecast_models, without_series_code
+from skseq.report.tasks import BUDGETS, TASKS
+
+
+def test_strided_keeps_the_newest_origin():
+    X = np.arange(10)[:, None, None].astype(float)
+    y = np.arange(10.0)
+    Xs, ys = strided(X, y, 3)
+    assert ys.tolist() == [0.0, 3.0, 6.0, 9.0]
+    assert Xs[:, 0, 0].tolist() == ys.tolist()
+    assert strided(X, y, 1)[1] is y
+
+
+def test_strided_panel_keeps_every_series_at_the_kept_times():
+    times = pd.date_range("2024-01-01", periods=5, freq="h")
+    index = pd.MultiIndex.from_product([times, ["a", "b"]]).swaplevel()
+    y = pd.DataFrame({"y": np.arange(10.0)}, index=index)
+    X = np.zeros((10, 2, 1))
+    _, ys = strided(X, y, 2)
+    kept = ys.index.get_level_values(1)
+    assert sorted(set(kept)) == [times[0], times[2], times[4]]
+    assert (ys.index.get_level_values(0).value_counts() == 3).all()
+
+
+@pytest.mark.parametrize("name", ["nyc-hourly", "stock"])
+def test_panel_windows_split_by_time_and_match_the_task(name):
+    task = TASKS[name]
+    budget = BUDGETS["smoke"]
+    options = {"rows": task.rows["smoke"], "ticker": "AAPL"}
+    frame, _ = task.load(options)
+    lookback = task.max_lookback(budget)
+    X, _, origins = make_supervised(
+        frame,
+        task.target,
+        horizon=task.horizon,
+        lookback=lookback,
+        min_history="full",
+        return_index=True,
+    )
+    last_train, X_test = origins[200], np.asarray(X[-50:])
+    panel = panel_windows(task, options, lookback, last_train, X_test)
+    assert panel.n_series == 3
+    times = panel.y_train.index.get_level_values(1)
+    assert times.max() == last_train
+    assert panel.y_train.index.get_level_values(0).nunique() == 3
+    # The task's own test windows, plus the series code as the last feature.
+    np.testing.assert_array_equal(panel.X_test[:, :, :-1], X_test)
+    assert without_series_code(panel.X_test).shape == X_test.shape
+
+
+def test_global_models_only_for_tasks_with_a_panel():
+    budget = BUDGETS["smoke"]
+    for name, has_panel in [("nyc-hourly", True), ("stock", True), ("seattle", False)]:
+        specs = {s.name: s for s in forecast_models(TASKS[name], budget, 0)}
+        assert ("gru-global" in specs) is has_panel
+        assert ("ridge-global" in specs) is has_panel
+        if has_panel:
+            assert specs["gru-global"].panel and specs["ridge-global"].panel
+            assert not specs["gru"].panel
+    nyc = {s.name: s for s in forecast_models(TASKS["nyc-hourly"], budget, 0)}
+    assert nyc["gru"].train_stride == TASKS["nyc-hourly"].train_stride > 1
+    assert nyc["gru-global"].train_stride == TASKS["nyc-hourly"].panel_train_stride
+    assert nyc["ridge"].train_stride == 1
+
+
+def test_network_chosen_by_cv_skips_global_models():
+    """A global model's CV MAE averages over other series: not comparable."""
+    from skseq.report.comparisons import best_network
+    from skseq.report.results import ModelResult, TaskResult
+
+    def result(name: str, cv: float, panel: bool) -> ModelResult:
+        return ModelResult(
+            name=name,
+            kind="network",
+            description=name,
+            best_params={},
+            cv_score=cv,
+            cv_fold_scores=[cv],
+            n_candidates=1,
+            search_time=0.0,
+            refit_time=0.0,
+            test={},
+            predictions=np.zeros((2, 1)),
+            panel=panel,
+        )
+
+    task = TASKS["stock"]
+    both = [result("gru", 1.9, False), result("gru-global", 1.4, True)]
+    tr = TaskResult(
+        task=task,
+        models=both,
+        reference="random-walk",
+        data={},
+        y_test=np.zeros((2, 1)),
+    )
+    assert best_network(tr).name == "gru"
+    only = TaskResult(
+        task=task,
+        models=both[1:],
+        reference="random-walk",
+        data={},
+        y_test=np.zeros((2, 1)),
+    )
+    assert best_network(only).name == "gru-global"
