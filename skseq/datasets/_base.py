@@ -17,6 +17,14 @@ CACHE_ENV_VAR = "SKSEQ_CACHE_DIR"
 DateLike = str | _dt.date | _dt.datetime | pd.Timestamp
 
 
+#: Keyword arguments that make ``pd.read_csv`` read floats exactly as written.
+#: pandas 3 parses floats exactly by default and deprecates
+#: ``float_precision``; pandas 2 needs ``float_precision="round_trip"``.
+EXACT_FLOATS: dict[str, str] = (
+    {} if int(pd.__version__.split(".")[0]) >= 3 else {"float_precision": "round_trip"}
+)
+
+
 def data_path(filename: str) -> Path:
     """Return the path of a bundled data file, failing clearly if it is missing.
 

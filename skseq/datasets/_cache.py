@@ -28,6 +28,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from ._base import EXACT_FLOATS
+
 FORMAT_VERSION = 1
 
 
@@ -111,7 +113,7 @@ class PriceCache:
         if hashlib.sha256(raw).hexdigest() != checksum:
             raise CorruptCacheError(f"checksum mismatch for {csv_path.name}")
         try:
-            frame = pd.read_csv(csv_path, float_precision="round_trip")
+            frame = pd.read_csv(csv_path, **EXACT_FLOATS)
             frame["Date"] = pd.to_datetime(frame["Date"], format="ISO8601")
         except (
             OSError,

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 from sklearn.utils._param_validation import validate_params
 
-from ._base import check_choice, data_path
+from ._base import EXACT_FLOATS, check_choice, data_path
 
 #: Names accepted by :func:`load_classification`.
 CLASSIFICATION_DATASETS: tuple[str, ...] = (
@@ -59,7 +59,7 @@ def _read(name: str) -> pd.DataFrame:
     return pd.read_csv(
         data_path(f"tsc_{name}.csv.gz"),
         dtype={"split": str, "label": str},
-        float_precision="round_trip",
+        **EXACT_FLOATS,
     )
 
 

@@ -17,6 +17,7 @@ import pandas as pd
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 
 from ._base import (
+    EXACT_FLOATS,
     DateLike,
     data_path,
     format_date,
@@ -156,7 +157,7 @@ def _read_snapshot() -> pd.DataFrame:
     frame = pd.read_csv(
         data_path(_SNAPSHOT_FILE),
         dtype={"Ticker": str},
-        float_precision="round_trip",
+        **EXACT_FLOATS,
     )
     frame["Date"] = pd.to_datetime(frame["Date"], format="%Y-%m-%d")
     return frame
