@@ -400,7 +400,7 @@ def _train_loop(module, batches, lengths: bool, clip: float) -> None:
     module.train()
     for Xb, yb in batches:
         optimizer.zero_grad(set_to_none=True)
-        out = module(Xb["X"], Xb["lengths"]) if lengths else module(Xb["X"])
+        out = module(Xb["X"], Xb.get("lengths")) if lengths else module(Xb["X"])
         loss = criterion(out, yb)
         loss.backward()
         nn.utils.clip_grad_norm_(module.parameters(), clip)

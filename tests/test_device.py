@@ -33,10 +33,9 @@ def _windows(min_history=1):
 
 def _assert_same_batches(a, b, positions):
     (Xa, ya), (Xb, yb) = a.get_batch(positions), b.get_batch(positions)
+    for X in (Xa, Xb):  # no "lengths": no sequence of the batch is padded
+        X.setdefault("lengths", torch.from_numpy(a.lengths[a.indices[positions]]))
     assert Xa.keys() == Xb.keys()
-    for X in (Xa, Xb):  # lengths=None: no sequence of the batch is padded
-        if X["lengths"] is None:
-            X["lengths"] = torch.from_numpy(a.lengths[a.indices[positions]])
     for key in Xa:
         assert Xa[key].dtype == Xb[key].dtype
         torch.testing.assert_close(Xa[key], Xb[key], rtol=0, atol=0)

@@ -515,7 +515,7 @@ class RecurrentEstimatorMixin:
             for start in range(0, seqs.n_samples, PREDICT_BATCH_SIZE):
                 stop = min(start + PREDICT_BATCH_SIZE, seqs.n_samples)
                 Xb, _ = dataset.get_batch(slice(start, stop))
-                result = module(Xb["X"].to(net.device), Xb["lengths"])
+                result = module(Xb["X"].to(net.device), Xb.get("lengths"))
                 out[start:stop] = result.float().cpu().numpy()
         return out
 

@@ -91,8 +91,8 @@ class DeviceSequenceDataset(SequenceDataset):
     """A :class:`SequenceDataset` whose batches are gathered on ``device``.
 
     Gives the same batches as :class:`SequenceDataset` (same values, same
-    dtypes), as tensors already on ``device``; ``lengths`` is None when no
-    sequence of the dataset is padded (and given for every batch otherwise).
+    dtypes), as tensors already on ``device``; ``"lengths"`` is left out when
+    no sequence of the dataset is padded (and given for every batch otherwise).
 
     Parameters
     ----------
@@ -142,9 +142,11 @@ class DeviceSequenceDataset(SequenceDataset):
             block = data.series[rows[:, None] + data.steps]
         else:
             block = data.windows[rows]
-        # Without any padding, lengths=None spares the module a check that
-        # would copy the lengths to the host (a device sync) at every batch.
-        Xb = {"X": block, "lengths": data.lengths[rows] if data.padded else None}
+        Xb = {"X": block}
+        if data.padded:
+            # Left out without any padding: that spares the module a check
+            # that would copy the lengths to the host (a device sync).
+            Xb["lengths"] = data.lengths[rows]
         if self._weights is not None:
             Xb["sample_weight"] = self._weights[rows]
         if data.y is None:

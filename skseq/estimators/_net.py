@@ -18,8 +18,8 @@
   implements are skipped and the parameter list is built once per epoch.
   The modules are put in training mode once per epoch (skorch does it at
   every batch), the non-finite-loss check reads the loss value the history
-  records anyway, and a batch without padding reaches the module with
-  ``lengths=None``. Callbacks, history and results are those of
+  records anyway, and a batch without padding reaches the module without
+  ``lengths``. Callbacks, history and results are those of
   ``NeuralNet``.
 * **Precision.** ``precision__dtype="bfloat16"`` runs the forward pass under
   ``torch.autocast``.
@@ -79,14 +79,9 @@ class SequenceNet(NeuralNet):
 
     def infer(self, x, **fit_params):
         """The module's output, under autocast for ``precision__dtype``."""
-        if isinstance(x, Mapping):
-            # The weights travel with the batch but are not an input of the
-            # module; ``lengths=None`` (no padding) is the module's default.
-            x = {
-                k: v
-                for k, v in x.items()
-                if v is not None and k != SAMPLE_WEIGHT_KEY
-            }
+        # The weights travel with the batch but are not an input of the module.
+        if isinstance(x, Mapping) and SAMPLE_WEIGHT_KEY in x:
+            x = {k: v for k, v in x.items() if k != SAMPLE_WEIGHT_KEY}
         precision = getattr(self, "precision__dtype", "float32")
         if precision == "float32":
             return super().infer(x, **fit_params)
