@@ -11,7 +11,10 @@ Contestants, for each cell (RNN, LSTM, GRU), all on the same data and settings:
 ``torch loop``
     The floor: a hand-written loop over pre-built float32 tensors, sliced by a
     shuffled permutation batch by batch (``X[idx]``), with ``zero_grad``,
-    forward, MSE, ``backward``, ``clip_grad_norm_`` and ``Adam.step``.
+    forward, MSE, ``backward``, ``clip_grad_norm_`` and ``Adam.step``
+    (torch's default Adam; skseq passes ``foreach=True`` to its optimizers,
+    the same updates bit for bit with one call for all parameters:
+    ``--loop-foreach`` gives the loop that setting too).
 ``skseq``
     :class:`skseq.LSTMRegressor` (or the GRU / RNN one) fitted on the
     read-only window view that :func:`skseq.make_supervised` returns, so its
@@ -166,7 +169,10 @@ def fit_torch_loop(data: dict, cell: str, cfg: argparse.Namespace, n=None):
         X, y = X[:n], y[:n]
     torch.manual_seed(cfg.seed)
     module = PlainNet(cell, X.shape[2], cfg.hidden)
-    optimizer = torch.optim.Adam(module.parameters(), lr=cfg.lr)
+    # torch's default Adam (per-parameter updates on the CPU), as a plain loop
+    # is written; --loop-foreach gives it the multi-tensor updates skseq uses.
+    foreach = {"foreach": True} if getattr(cfg, "loop_foreach", False) else {}
+    optimizer = torch.optim.Adam(module.parameters(), lr=cfg.lr, **foreach)
     criterion = nn.MSELoss()
     generator = torch.Generator().manual_seed(cfg.seed)
     module.train()
@@ -768,6 +774,12 @@ def parse_args(argv=None) -> argparse.Namespace:
     )
     p.add_argument("--variant-windows", type=int, default=2048)
     p.add_argument(
+        "--loop-foreach",
+        action="store_true",
+        help="the torch loop's Adam with foreach=True (skseq's setting; same "
+        "updates bit for bit) instead of torch's CPU default",
+    )
+    p.add_argument(
         "--normalization",
         action="store_true",
         help="only measure the cost of normalize and embeddings",
@@ -795,7 +807,8 @@ def main(argv=None) -> None:
         f"skseq {skseq.__version__}, torch {torch.__version__}, skorch "
         f"{skorch.__version__}, numpy {np.__version__}, Python "
         f"{platform.python_version()}, {torch.get_num_threads()} torch thread(s), "
-        f"{os.cpu_count()} CPU(s)"
+        f"{os.cpu_count()} CPU(s), load average "
+        + " ".join(f"{x:.2f}" for x in os.getloadavg())
     )
     print(
         f"series {cfg.n} points, windows of {cfg.lookback}, "

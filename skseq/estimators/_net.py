@@ -38,6 +38,7 @@ import torch
 from skorch import NeuralNet
 from skorch.callbacks import Callback
 from skorch.dataset import get_len, unpack_data
+from skorch.history import History
 
 from ._device import precision_context
 
@@ -84,13 +85,25 @@ class SequenceNet(NeuralNet):
             x = {k: v for k, v in x.items() if k != SAMPLE_WEIGHT_KEY}
         precision = getattr(self, "precision__dtype", "float32")
         if precision == "float32":
+            if (
+                not fit_params
+                and self.device == "cpu"
+                and type(x) is dict
+                and all(isinstance(v, torch.Tensor) for v in x.values())
+            ):
+                # skorch's infer moves every tensor to the device first, a
+                # no-op for the CPU tensors skseq's datasets give.
+                return self.module_(**x)
             return super().infer(x, **fit_params)
         with precision_context(self.device, precision):
             out = super().infer(x, **fit_params)
         return out.float() if isinstance(out, torch.Tensor) else out
 
     def get_loss(self, y_pred, y_true, X=None, training=False):
-        losses = super().get_loss(y_pred, y_true, X=X, training=training)
+        if self.device == "cpu" and isinstance(y_true, torch.Tensor):
+            losses = self.criterion_(y_pred, y_true)  # skorch's, minus a no-op move
+        else:
+            losses = super().get_loss(y_pred, y_true, X=X, training=training)
         if losses.dim() == 0:
             raise ValueError(
                 f"The criterion {type(self.criterion_).__name__} returned a scalar: "
@@ -136,20 +149,37 @@ class SequenceNet(NeuralNet):
             # skorch's or skseq's does).
             self._set_training(True)
             self._in_training_epoch = True
-        record = self.history.record_batch
+        loss_key, size_key = prefix + "_loss", prefix + "_batch_size"
+        history = self.history
+        # skorch's History: the epoch's batch records are written directly
+        # (History.__getitem__ parses its index at every record_batch); any
+        # other history class goes through its own methods.
+        direct = type(history) is History and type(self).on_batch_begin is (
+            NeuralNet.on_batch_begin
+        )
+        if direct:
+            begin = begin[1:]  # the net's on_batch_begin only opens the record
+            batches = list.__getitem__(history, -1)["batches"]
         batch_count = 0
         try:
             for batch in iterator:
+                if direct:
+                    record = {}
+                    batches.append(record)
                 for hook in begin:
                     hook(self, batch=batch, training=training)
                 step = step_fn(batch, **fit_params)
                 loss = step["loss"].item()
-                record(prefix + "_loss", loss)
                 Xi, _ = unpack_data(batch)
                 size = (
                     len(Xi["X"]) if isinstance(Xi, dict) and "X" in Xi else get_len(Xi)
                 )
-                record(prefix + "_batch_size", size)
+                if direct:
+                    record[loss_key] = loss
+                    record[size_key] = size
+                else:
+                    history.record_batch(loss_key, loss)
+                    history.record_batch(size_key, size)
                 if training and stops and not math.isfinite(loss):
                     for cb in stops:
                         cb.on_batch_end(self, training=training, loss=loss)
