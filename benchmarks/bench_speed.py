@@ -25,7 +25,9 @@ Contestants, for each cell (RNN, LSTM, GRU), all on the same data and settings:
     time and a ``DataLoader`` collating them), ``train_split=None`` so that it
     trains on the same samples, and ``GradientNormClipping(1.0)``.
 
-Timing rules for a shared, noisy machine: everything runs in one process;
+Timing rules for a shared, noisy machine: everything runs in one process
+(``--cpu-time`` times in this process's CPU time rather than wall time, which
+waiting for a busy core does not inflate);
 a warm-up round (small fits of every contestant and cell) comes first and its
 cold/warm times are printed, because the first fit in a fresh process pays
 one-off costs; the measured fits are interleaved (each repetition runs every
@@ -104,6 +106,13 @@ from skseq import (  # noqa: E402
 from skseq.nn import EngineRNN  # noqa: E402
 
 CELLS = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
+
+#: Clock of the timings: wall time, or this process's CPU time (--cpu-time).
+_CLOCK = {"now": time.perf_counter}
+
+
+def clock() -> float:
+    return _CLOCK["now"]()
 ESTIMATORS = {"rnn": RNNRegressor, "lstm": LSTMRegressor, "gru": GRURegressor}
 CONTESTANTS = ("torch loop", "skseq", "skorch")
 
@@ -350,10 +359,10 @@ def predictor(name: str, model, data: dict, single: bool):
 
 
 def time_calls(fn, number: int) -> float:
-    start = time.perf_counter()
+    start = clock()
     for _ in range(number):
         fn()
-    return (time.perf_counter() - start) / number
+    return (clock() - start) / number
 
 
 # -- reporting ---------------------------------------------------------------------
@@ -393,9 +402,9 @@ def warm_up(data: dict, cells: list[str], cfg: argparse.Namespace) -> None:
         for name in CONTESTANTS:
             times = []
             for _ in range(2):
-                start = time.perf_counter()
+                start = clock()
                 FITS[name](data, cell, cfg, n=n)
-                times.append(time.perf_counter() - start)
+                times.append(clock() - start)
             print(f"{cell:5} {name:11} {times[0]:8.3f} {times[1]:8.3f}")
 
 
@@ -495,9 +504,9 @@ def overhead(data: dict, cfg: argparse.Namespace) -> None:
     times = defaultdict(list)
     for _ in range(cfg.overhead_repeat):
         for name, fn in variants.items():
-            start = time.perf_counter()
+            start = clock()
             fn()
-            times[name].append(time.perf_counter() - start)
+            times[name].append(clock() - start)
     base = statistics.median(times["torch loop, tensors"])
     print(
         f"\nPer-batch overhead: one epoch, {cell.upper()} with {hidden} hidden "
@@ -545,11 +554,12 @@ def compare(data: dict, cells: list[str], cfg: argparse.Namespace) -> None:
             k = (rep + cells.index(cell)) % len(order)
             order = order[k:] + order[:k]  # rotate so nobody always goes first
             for name in order:
-                start = time.perf_counter()
+                start = clock()
                 model, epoch_losses = FITS[name](data, cell, cfg)
-                seconds = time.perf_counter() - start
+                seconds = clock() - start
                 times[cell, name].append(seconds)
-                if name != "torch loop":
+                if name != "torch loop" and _CLOCK["now"] is time.perf_counter:
+                    # skorch's epoch durations are wall time
                     setup[cell, name].append(setup_share(model, seconds))
                 losses[cell, name] = epoch_losses[-1]
                 models[cell, name] = model
@@ -721,9 +731,9 @@ def normalization_cost(data: dict, cfg: argparse.Namespace) -> None:
             )
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", UserWarning)
-                t0 = time.perf_counter()
+                t0 = clock()
                 est.fit(Xv, y)
-                times[name].append(time.perf_counter() - t0)
+                times[name].append(clock() - t0)
     print("\nnormalisation and embedding cost (LSTM fit, median of "
           f"{cfg.repeat}; ratio = time / time of the reference)")
     for name, reference in [
@@ -774,6 +784,12 @@ def parse_args(argv=None) -> argparse.Namespace:
     )
     p.add_argument("--variant-windows", type=int, default=2048)
     p.add_argument(
+        "--cpu-time",
+        action="store_true",
+        help="time fits and predictions in CPU time of this process instead of "
+        "wall time (steadier on a loaded machine; use with --threads 1)",
+    )
+    p.add_argument(
         "--loop-foreach",
         action="store_true",
         help="the torch loop's Adam with foreach=True (skseq's setting; same "
@@ -798,6 +814,8 @@ def main(argv=None) -> None:
     cfg = parse_args(argv)
     if cfg.threads is not None:
         torch.set_num_threads(cfg.threads)
+    if cfg.cpu_time:
+        _CLOCK["now"] = time.process_time
     cells = [c.strip() for c in cfg.cells.split(",") if c.strip()]
     unknown = [c for c in cells if c not in CELLS]
     if unknown:
