@@ -114,8 +114,10 @@ def test_foreach_optimizers_train_bit_for_bit_as_the_default(monkeypatch, optimi
     assert fast.net_.optimizer_.defaults["foreach"] is True
     assert slow.net_.optimizer_.defaults["foreach"] is None
     np.testing.assert_array_equal(fast.predict(X), slow.predict(X))
-    for a, b in zip(fast.net_.module_.parameters(), slow.net_.module_.parameters()):
-        assert torch.equal(a, b)
+    pairs = zip(
+        fast.net_.module_.parameters(), slow.net_.module_.parameters(), strict=True
+    )
+    assert all(torch.equal(a, b) for a, b in pairs)
     # An optimizer class is passed on untouched.
     assert _base.RecurrentEstimatorMixin._optimizer_options(
         GRURegressor(optimizer=torch.optim.Adam)
