@@ -757,13 +757,15 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--lr", type=float, default=1e-3)
     p.add_argument("--clip", type=float, default=1.0)
     p.add_argument("--n-predict", type=int, default=4_000)
-    p.add_argument("--repeat", type=int, default=3, help="interleaved repetitions")
+    p.add_argument(
+        "--repeat", type=int, default=None, help="interleaved repetitions (3; quick 2)"
+    )
     p.add_argument("--cells", default="lstm,gru,rnn", help="comma-separated cells")
     p.add_argument("--threads", type=int, default=None, help="torch threads")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--warmup-windows", type=int, default=1024)
     p.add_argument("--single-calls", type=int, default=50)
-    p.add_argument("--rounds", type=int, default=5)
+    p.add_argument("--rounds", type=int, default=None, help="prediction rounds (5; quick 3)")
     p.add_argument("--overhead-repeat", type=int, default=7)
     p.add_argument("--overhead-cell", choices=sorted(CELLS), default="rnn")
     p.add_argument("--overhead-hidden", type=int, default=1)
@@ -803,10 +805,15 @@ def parse_args(argv=None) -> argparse.Namespace:
     cfg = p.parse_args(argv)
     if cfg.quick:
         cfg.n, cfg.lookback, cfg.hidden = 3_000, 32, 32
-        cfg.epochs, cfg.n_predict, cfg.repeat = 1, 1_000, 2
-        cfg.warmup_windows, cfg.single_calls, cfg.rounds = 256, 20, 3
+        cfg.epochs, cfg.n_predict = 1, 1_000
+        cfg.warmup_windows, cfg.single_calls = 256, 20
         cfg.overhead_repeat = 3
         cfg.variant_windows = 512
+    # Repetitions given on the command line win over the quick setting's.
+    if cfg.repeat is None:
+        cfg.repeat = 2 if cfg.quick else 3
+    if cfg.rounds is None:
+        cfg.rounds = 3 if cfg.quick else 5
     return cfg
 
 
