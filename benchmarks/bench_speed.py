@@ -113,6 +113,8 @@ _CLOCK = {"now": time.perf_counter}
 
 def clock() -> float:
     return _CLOCK["now"]()
+
+
 ESTIMATORS = {"rnn": RNNRegressor, "lstm": LSTMRegressor, "gru": GRURegressor}
 CONTESTANTS = ("torch loop", "skseq", "skorch")
 
@@ -765,7 +767,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--warmup-windows", type=int, default=1024)
     p.add_argument("--single-calls", type=int, default=50)
-    p.add_argument("--rounds", type=int, default=None, help="prediction rounds (5; quick 3)")
+    p.add_argument(
+        "--rounds", type=int, default=None, help="prediction rounds (5; quick 3)"
+    )
     p.add_argument("--overhead-repeat", type=int, default=7)
     p.add_argument("--overhead-cell", choices=sorted(CELLS), default="rnn")
     p.add_argument("--overhead-hidden", type=int, default=1)

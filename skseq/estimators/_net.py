@@ -138,9 +138,7 @@ class SequenceNet(NeuralNet):
             return
         begin = self._batch_hooks("on_batch_begin")
         end = self._batch_hooks("on_batch_end")
-        stops = [
-            cb for _, cb in self.callbacks_ if isinstance(cb, StopOnNonFiniteLoss)
-        ]
+        stops = [cb for _, cb in self.callbacks_ if isinstance(cb, StopOnNonFiniteLoss)]
         if training:
             self._grad_hooks = self._batch_hooks("on_grad_computed")
             self._learnable = list(self.get_all_learnable_params())
