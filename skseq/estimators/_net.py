@@ -5,7 +5,8 @@
 * **Weighted loss.** The criterion is built with ``reduction="none"``; the
   per-element losses of each sample are averaged and the samples weighted
   by the ``sample_weight`` that travels with every batch (see
-  :class:`skseq.estimators._data.SequenceDataset`). Any criterion that
+  :class:`skseq.estimators._data.SequenceDataset`); without weights and
+  with one loss per sample, that is one plain mean. Any criterion that
   accepts ``reduction="none"`` works (``MSELoss``, ``CrossEntropyLoss`` with
   class weights, the quantile and distribution losses of
   :mod:`skseq.nn.distributions`).
@@ -18,9 +19,10 @@
   implements are skipped and the parameter list is built once per epoch.
   The modules are put in training mode once per epoch (skorch does it at
   every batch), the non-finite-loss check reads the loss value the history
-  records anyway, and a batch without padding reaches the module without
-  ``lengths``. Callbacks, history and results are those of
-  ``NeuralNet``.
+  records anyway, batch records go straight into skorch's ``History``, CPU
+  batches reach the module and the criterion without skorch's (no-op)
+  device moves, and ``PrintLog`` is left out when ``verbose=0``.
+  Callbacks, history and results are those of ``NeuralNet``.
 * **Precision.** ``precision__dtype="bfloat16"`` runs the forward pass under
   ``torch.autocast``.
 
