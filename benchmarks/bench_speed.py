@@ -11,7 +11,10 @@ Contestants, for each cell (RNN, LSTM, GRU), all on the same data and settings:
 ``torch loop``
     The floor: a hand-written loop over pre-built float32 tensors, sliced by a
     shuffled permutation batch by batch (``X[idx]``), with ``zero_grad``,
-    forward, MSE, ``backward``, ``clip_grad_norm_`` and ``Adam.step``.
+    forward, MSE, ``backward``, ``clip_grad_norm_`` and ``Adam.step``
+    (torch's default Adam; skseq passes ``foreach=True`` to its optimizers,
+    the same updates bit for bit with one call for all parameters:
+    ``--loop-foreach`` gives the loop that setting too).
 ``skseq``
     :class:`skseq.LSTMRegressor` (or the GRU / RNN one) fitted on the
     read-only window view that :func:`skseq.make_supervised` returns, so its
@@ -22,7 +25,9 @@ Contestants, for each cell (RNN, LSTM, GRU), all on the same data and settings:
     time and a ``DataLoader`` collating them), ``train_split=None`` so that it
     trains on the same samples, and ``GradientNormClipping(1.0)``.
 
-Timing rules for a shared, noisy machine: everything runs in one process;
+Timing rules for a shared, noisy machine: everything runs in one process
+(``--cpu-time`` times in this process's CPU time rather than wall time, which
+waiting for a busy core does not inflate);
 a warm-up round (small fits of every contestant and cell) comes first and its
 cold/warm times are printed, because the first fit in a fresh process pays
 one-off costs; the measured fits are interleaved (each repetition runs every
@@ -101,6 +106,15 @@ from skseq import (  # noqa: E402
 from skseq.nn import EngineRNN  # noqa: E402
 
 CELLS = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
+
+#: Clock of the timings: wall time, or this process's CPU time (--cpu-time).
+_CLOCK = {"now": time.perf_counter}
+
+
+def clock() -> float:
+    return _CLOCK["now"]()
+
+
 ESTIMATORS = {"rnn": RNNRegressor, "lstm": LSTMRegressor, "gru": GRURegressor}
 CONTESTANTS = ("torch loop", "skseq", "skorch")
 
@@ -166,7 +180,10 @@ def fit_torch_loop(data: dict, cell: str, cfg: argparse.Namespace, n=None):
         X, y = X[:n], y[:n]
     torch.manual_seed(cfg.seed)
     module = PlainNet(cell, X.shape[2], cfg.hidden)
-    optimizer = torch.optim.Adam(module.parameters(), lr=cfg.lr)
+    # torch's default Adam (per-parameter updates on the CPU), as a plain loop
+    # is written; --loop-foreach gives it the multi-tensor updates skseq uses.
+    foreach = {"foreach": True} if getattr(cfg, "loop_foreach", False) else {}
+    optimizer = torch.optim.Adam(module.parameters(), lr=cfg.lr, **foreach)
     criterion = nn.MSELoss()
     generator = torch.Generator().manual_seed(cfg.seed)
     module.train()
@@ -344,10 +361,10 @@ def predictor(name: str, model, data: dict, single: bool):
 
 
 def time_calls(fn, number: int) -> float:
-    start = time.perf_counter()
+    start = clock()
     for _ in range(number):
         fn()
-    return (time.perf_counter() - start) / number
+    return (clock() - start) / number
 
 
 # -- reporting ---------------------------------------------------------------------
@@ -387,9 +404,9 @@ def warm_up(data: dict, cells: list[str], cfg: argparse.Namespace) -> None:
         for name in CONTESTANTS:
             times = []
             for _ in range(2):
-                start = time.perf_counter()
+                start = clock()
                 FITS[name](data, cell, cfg, n=n)
-                times.append(time.perf_counter() - start)
+                times.append(clock() - start)
             print(f"{cell:5} {name:11} {times[0]:8.3f} {times[1]:8.3f}")
 
 
@@ -400,7 +417,7 @@ def _train_loop(module, batches, lengths: bool, clip: float) -> None:
     module.train()
     for Xb, yb in batches:
         optimizer.zero_grad(set_to_none=True)
-        out = module(Xb["X"], Xb["lengths"]) if lengths else module(Xb["X"])
+        out = module(Xb["X"], Xb.get("lengths")) if lengths else module(Xb["X"])
         loss = criterion(out, yb)
         loss.backward()
         nn.utils.clip_grad_norm_(module.parameters(), clip)
@@ -489,9 +506,9 @@ def overhead(data: dict, cfg: argparse.Namespace) -> None:
     times = defaultdict(list)
     for _ in range(cfg.overhead_repeat):
         for name, fn in variants.items():
-            start = time.perf_counter()
+            start = clock()
             fn()
-            times[name].append(time.perf_counter() - start)
+            times[name].append(clock() - start)
     base = statistics.median(times["torch loop, tensors"])
     print(
         f"\nPer-batch overhead: one epoch, {cell.upper()} with {hidden} hidden "
@@ -539,11 +556,12 @@ def compare(data: dict, cells: list[str], cfg: argparse.Namespace) -> None:
             k = (rep + cells.index(cell)) % len(order)
             order = order[k:] + order[:k]  # rotate so nobody always goes first
             for name in order:
-                start = time.perf_counter()
+                start = clock()
                 model, epoch_losses = FITS[name](data, cell, cfg)
-                seconds = time.perf_counter() - start
+                seconds = clock() - start
                 times[cell, name].append(seconds)
-                if name != "torch loop":
+                if name != "torch loop" and _CLOCK["now"] is time.perf_counter:
+                    # skorch's epoch durations are wall time
                     setup[cell, name].append(setup_share(model, seconds))
                 losses[cell, name] = epoch_losses[-1]
                 models[cell, name] = model
@@ -715,9 +733,9 @@ def normalization_cost(data: dict, cfg: argparse.Namespace) -> None:
             )
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", UserWarning)
-                t0 = time.perf_counter()
+                t0 = clock()
                 est.fit(Xv, y)
-                times[name].append(time.perf_counter() - t0)
+                times[name].append(clock() - t0)
     print("\nnormalisation and embedding cost (LSTM fit, median of "
           f"{cfg.repeat}; ratio = time / time of the reference)")
     for name, reference in [
@@ -741,13 +759,17 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--lr", type=float, default=1e-3)
     p.add_argument("--clip", type=float, default=1.0)
     p.add_argument("--n-predict", type=int, default=4_000)
-    p.add_argument("--repeat", type=int, default=3, help="interleaved repetitions")
+    p.add_argument(
+        "--repeat", type=int, default=None, help="interleaved repetitions (3; quick 2)"
+    )
     p.add_argument("--cells", default="lstm,gru,rnn", help="comma-separated cells")
     p.add_argument("--threads", type=int, default=None, help="torch threads")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--warmup-windows", type=int, default=1024)
     p.add_argument("--single-calls", type=int, default=50)
-    p.add_argument("--rounds", type=int, default=5)
+    p.add_argument(
+        "--rounds", type=int, default=None, help="prediction rounds (5; quick 3)"
+    )
     p.add_argument("--overhead-repeat", type=int, default=7)
     p.add_argument("--overhead-cell", choices=sorted(CELLS), default="rnn")
     p.add_argument("--overhead-hidden", type=int, default=1)
@@ -768,6 +790,18 @@ def parse_args(argv=None) -> argparse.Namespace:
     )
     p.add_argument("--variant-windows", type=int, default=2048)
     p.add_argument(
+        "--cpu-time",
+        action="store_true",
+        help="time fits and predictions in CPU time of this process instead of "
+        "wall time (steadier on a loaded machine; use with --threads 1)",
+    )
+    p.add_argument(
+        "--loop-foreach",
+        action="store_true",
+        help="the torch loop's Adam with foreach=True (skseq's setting; same "
+        "updates bit for bit) instead of torch's CPU default",
+    )
+    p.add_argument(
         "--normalization",
         action="store_true",
         help="only measure the cost of normalize and embeddings",
@@ -775,10 +809,15 @@ def parse_args(argv=None) -> argparse.Namespace:
     cfg = p.parse_args(argv)
     if cfg.quick:
         cfg.n, cfg.lookback, cfg.hidden = 3_000, 32, 32
-        cfg.epochs, cfg.n_predict, cfg.repeat = 1, 1_000, 2
-        cfg.warmup_windows, cfg.single_calls, cfg.rounds = 256, 20, 3
+        cfg.epochs, cfg.n_predict = 1, 1_000
+        cfg.warmup_windows, cfg.single_calls = 256, 20
         cfg.overhead_repeat = 3
         cfg.variant_windows = 512
+    # Repetitions given on the command line win over the quick setting's.
+    if cfg.repeat is None:
+        cfg.repeat = 2 if cfg.quick else 3
+    if cfg.rounds is None:
+        cfg.rounds = 3 if cfg.quick else 5
     return cfg
 
 
@@ -786,6 +825,8 @@ def main(argv=None) -> None:
     cfg = parse_args(argv)
     if cfg.threads is not None:
         torch.set_num_threads(cfg.threads)
+    if cfg.cpu_time:
+        _CLOCK["now"] = time.process_time
     cells = [c.strip() for c in cfg.cells.split(",") if c.strip()]
     unknown = [c for c in cells if c not in CELLS]
     if unknown:
@@ -795,7 +836,8 @@ def main(argv=None) -> None:
         f"skseq {skseq.__version__}, torch {torch.__version__}, skorch "
         f"{skorch.__version__}, numpy {np.__version__}, Python "
         f"{platform.python_version()}, {torch.get_num_threads()} torch thread(s), "
-        f"{os.cpu_count()} CPU(s)"
+        f"{os.cpu_count()} CPU(s), load average "
+        + " ".join(f"{x:.2f}" for x in os.getloadavg())
     )
     print(
         f"series {cfg.n} points, windows of {cfg.lookback}, "

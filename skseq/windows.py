@@ -489,6 +489,28 @@ def _underlying_series(X: np.ndarray) -> np.ndarray | None:
     )
 
 
+def window_moments(X3: np.ndarray) -> _Moments:
+    """Per-feature NaN-ignoring moments of validated 3-D windows.
+
+    Every window's copy of a row counts (see :class:`SequenceScaler`); the
+    overlapping windows of a series are read through the series itself, so a
+    window view is never copied.
+    """
+    n, T, F = X3.shape
+    moments = _Moments(F)
+    series = _underlying_series(X3)
+    if series is not None:
+        rows = max(1, _CHUNK_ELEMENTS // F)
+        for a in range(0, series.shape[0], rows):
+            b = min(a + rows, series.shape[0])
+            moments.update(series[a:b], _window_weights(a, b, n, T))
+    else:
+        per = max(1, _CHUNK_ELEMENTS // max(1, T * F))
+        for a in range(0, n, per):
+            moments.update(X3[a : a + per].reshape(-1, F))
+    return moments
+
+
 def _window_weights(start: int, stop: int, n: int, T: int) -> np.ndarray:
     """How many of ``n`` windows of length ``T`` contain series rows start..stop-1."""
     r = np.arange(start, stop)
@@ -572,17 +594,7 @@ class SequenceScaler(SequenceEstimatorMixin, TransformerMixin, BaseEstimator):
         self._validate_params()
         X3 = self._validate_windows(_array_like(X), reset=True)
         n, T, F = X3.shape
-        moments = _Moments(F)
-        series = _underlying_series(X3)
-        if series is not None:
-            rows = max(1, _CHUNK_ELEMENTS // F)
-            for a in range(0, series.shape[0], rows):
-                b = min(a + rows, series.shape[0])
-                moments.update(series[a:b], _window_weights(a, b, n, T))
-        else:
-            per = max(1, _CHUNK_ELEMENTS // max(1, T * F))
-            for a in range(0, n, per):
-                moments.update(X3[a : a + per].reshape(-1, F))
+        moments = window_moments(X3)
         self.n_samples_seen_ = n
         self.var_ = moments.var
         self.mean_ = moments.mean if self.with_mean else np.zeros(F)

@@ -33,6 +33,8 @@ def _windows(min_history=1):
 
 def _assert_same_batches(a, b, positions):
     (Xa, ya), (Xb, yb) = a.get_batch(positions), b.get_batch(positions)
+    for X in (Xa, Xb):  # no "lengths": no sequence of the batch is padded
+        X.setdefault("lengths", torch.from_numpy(a.lengths[a.indices[positions]]))
     assert Xa.keys() == Xb.keys()
     for key in Xa:
         assert Xa[key].dtype == Xb[key].dtype

@@ -215,3 +215,28 @@ def test_change_scale_skips_padding_and_weights_like_repeats():
         change_scale(repeated, 0)
     )
     assert change_scale(X[:, :1], 0) == 0.0  # one step: no change at all
+def test_window_normalisation_keeps_input_gradients():
+    """Statistics run outside autograd only for inputs without gradients."""
+    from skseq.nn import RecurrentNet
+    from skseq.nn.normalization import NormalizedNet, window_statistics
+
+    torch.manual_seed(0)
+    net = NormalizedNet(
+        RecurrentNet, {"n_outputs": 2, "cell": "gru", "hidden_size": 4}, 2,
+        "window", [0.0, 0.0], [1.0, 1.0], target_index=0, y_mean=0.5, y_scale=2.0,
+    )
+    X = torch.randn(5, 7, 2, requires_grad=True)
+    net(X).sum().backward()
+
+    def reference(X):  # the map written out, all of it under autograd
+        loc, std = window_statistics(X, None)
+        std = torch.maximum(std, net.scale_floor)
+        out = net.inner((X - loc) / std, None)
+        return (loc[:, :, 0] - 0.5) / 2.0 + std[:, :, 0] / 2.0 * out
+
+    X2 = X.detach().clone().requires_grad_(True)
+    expected = reference(X2)
+    expected.sum().backward()
+    assert X.grad is not None and torch.allclose(X.grad, X2.grad)
+    with torch.no_grad():
+        assert torch.equal(net(X.detach()), expected)

@@ -63,7 +63,10 @@ class SequenceDataset(Dataset):
         )
 
     def get_batch(self, positions):
-        """Gather one batch as ``({"X": ..., "lengths": ...}, y)`` tensors."""
+        """Gather one batch as ``({"X": ..., "lengths": ...}, y)`` tensors.
+
+        ``"lengths"`` is left out when no sequence of the batch is padded.
+        """
         rows = self.indices[positions]
         contiguous = len(rows) > 0 and rows[-1] - rows[0] == len(rows) - 1
         if contiguous and np.all(np.diff(rows) == 1):
@@ -73,12 +76,14 @@ class SequenceDataset(Dataset):
             # Fancy indexing already returns a fresh array.
             block = self.X[rows].astype(np.float32, copy=False)
         lengths = self.lengths[rows]
-        if lengths.min(initial=block.shape[1]) < block.shape[1]:
+        padded = lengths.min(initial=block.shape[1]) < block.shape[1]
+        if padded:
             np.nan_to_num(block, copy=False, nan=0.0)
-        Xb = {
-            "X": torch.from_numpy(block),
-            "lengths": torch.from_numpy(lengths),
-        }
+        Xb = {"X": torch.from_numpy(block)}
+        if padded:
+            # Without it the modules take every sequence as full length and
+            # skip their padding checks (lengths=None, their default).
+            Xb["lengths"] = torch.from_numpy(lengths)
         if self.sample_weight is not None:
             Xb["sample_weight"] = torch.from_numpy(self.sample_weight[rows])
         if self.y is None:
@@ -92,6 +97,8 @@ class SequenceDataset(Dataset):
         # Only used by tools that expect a map-style dataset; training uses
         # get_batch through BatchLoader.
         Xb, yb = self.get_batch(np.atleast_1d(position))
+        if "lengths" not in Xb:
+            Xb["lengths"] = torch.from_numpy(self.lengths[self.indices[[position]]])
         return {k: v[0] for k, v in Xb.items()}, yb[0]
 
 

@@ -61,6 +61,7 @@ class _DeviceData:
     steps: torch.Tensor  # arange(T)
     lengths: torch.Tensor
     y: torch.Tensor | None
+    padded: bool  # whether any sequence is shorter than the windows
 
 
 def _upload(X: np.ndarray, lengths: np.ndarray, y, device) -> _DeviceData:
@@ -75,6 +76,7 @@ def _upload(X: np.ndarray, lengths: np.ndarray, y, device) -> _DeviceData:
         steps=torch.arange(X.shape[1], device=device),
         lengths=torch.from_numpy(np.asarray(lengths)).to(device),
         y=None if y is None else torch.from_numpy(np.ascontiguousarray(y)).to(device),
+        padded=bool(np.any(np.asarray(lengths) < X.shape[1])),
     )
 
 
@@ -89,7 +91,8 @@ class DeviceSequenceDataset(SequenceDataset):
     """A :class:`SequenceDataset` whose batches are gathered on ``device``.
 
     Gives the same batches as :class:`SequenceDataset` (same values, same
-    dtypes), as tensors already on ``device``.
+    dtypes), as tensors already on ``device``; ``"lengths"`` is left out when
+    no sequence of the dataset is padded (and given for every batch otherwise).
 
     Parameters
     ----------
@@ -139,7 +142,11 @@ class DeviceSequenceDataset(SequenceDataset):
             block = data.series[rows[:, None] + data.steps]
         else:
             block = data.windows[rows]
-        Xb = {"X": block, "lengths": data.lengths[rows]}
+        Xb = {"X": block}
+        if data.padded:
+            # Left out without any padding: that spares the module a check
+            # that would copy the lengths to the host (a device sync).
+            Xb["lengths"] = data.lengths[rows]
         if self._weights is not None:
             Xb["sample_weight"] = self._weights[rows]
         if data.y is None:

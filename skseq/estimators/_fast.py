@@ -55,14 +55,20 @@ def forward_small(estimator, X, max_samples: int) -> np.ndarray | None:
     # A fresh float32 C-contiguous copy, as the general path gathers a batch
     # (it never writes into the caller's array and torch needs it writable).
     block = np.array(X, dtype=np.float32, order="C")
-    if not np.isfinite(block).all():
+    # count_nonzero, not .all(): a ufunc reduction costs about 5 % of a
+    # small network's call here.
+    if np.count_nonzero(np.isfinite(block)) != block.size:
         return None  # front padding or invalid values: validate properly
     module = net.module_
     if module.training:
         module.eval()
-    with torch.inference_mode(), precision_context(net.device, precision):
-        # No padding (every value is finite): lengths=None is the modules'
-        # "all sequences full length", the path padded batches skip to.
-        result = module(torch.from_numpy(block).to(net.device), None)
-        out = result.float().cpu().numpy()
+    # No padding (every value is finite): lengths=None is the modules' "all
+    # sequences full length", the path padded batches skip to.
+    inputs = torch.from_numpy(block)
+    if precision in (None, "float32") and net.device == "cpu":
+        with torch.inference_mode():  # the plain call, nothing to move or cast
+            out = module(inputs, None).numpy()
+    else:
+        with torch.inference_mode(), precision_context(net.device, precision):
+            out = module(inputs.to(net.device), None).float().cpu().numpy()
     return out.astype(np.float64)

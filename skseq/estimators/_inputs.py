@@ -13,7 +13,7 @@ import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
 from ..nn.normalization import default_embedding_dim
-from ..windows import SequenceScaler
+from ..windows import window_moments
 
 # Largest magnitude (|mean| + std) of an input feature that a recurrent
 # network is fed unnormalised without a warning.
@@ -120,8 +120,9 @@ def feature_statistics(
     sequence's weight (read in chunks, so a window view is never copied).
     """
     if sample_weight is None:
-        scaler = SequenceScaler().fit(X)
-        return scaler.mean_.astype(np.float64), np.sqrt(scaler.var_)
+        # SequenceScaler's statistics, without validating X a second time.
+        moments = window_moments(X)
+        return moments.mean.astype(np.float64), np.sqrt(moments.var)
     n_features = X.shape[2]
     total = np.zeros(n_features)
     first = np.zeros(n_features)

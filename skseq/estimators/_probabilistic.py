@@ -109,10 +109,11 @@ class ProbabilisticRegressorMixin:
     # -- prediction -------------------------------------------------------
     def _output_table(self, X) -> np.ndarray:
         """Network outputs in target units, shape (n_samples, n_targets, n_params)."""
-        out = self._forward(X)
-        n_targets = len(self.y_mean_)
-        out = out.reshape(out.shape[0], n_targets, -1)
-        return out * self.y_scale_[None, :, None] + self.y_mean_[None, :, None]
+        out = self._forward(X)  # a fresh float64 array: scaled in place
+        table = out.reshape(out.shape[0], len(self.y_mean_), -1)
+        table *= self.y_scale_[:, None]
+        table += self.y_mean_[:, None]
+        return table
 
     def _student_df(self) -> np.ndarray:
         return self.net_.criterion_.df.detach().cpu().double().numpy()

@@ -9,6 +9,7 @@ the only place where skseq's estimators normalise inside the network.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 
 import torch
@@ -211,12 +212,18 @@ class NormalizedNet(nn.Module):
         values = X.index_select(2, self.continuous) if self.categorical else X
         loc = scale = None
         if self.normalize == "window":
-            win_loc, win_std = window_statistics(values, lengths, self.location)
-            win_std = torch.maximum(win_std, self.scale_floor)
-            values = (values - win_loc) / win_std
-            if self.target is not None:
-                loc = (win_loc[:, 0, self.target, None] - self.y_mean) / self.y_scale
-                scale = win_std[:, 0, self.target, None] / self.y_scale
+            # Inputs without gradients (training, predict): the statistics
+            # and the scaling run outside autograd, which saves a few
+            # microseconds per operation; a gradient w.r.t. X still flows.
+            with contextlib.nullcontext() if X.requires_grad else torch.no_grad():
+                win_loc, win_std = window_statistics(values, lengths, self.location)
+                win_std = torch.maximum(win_std, self.scale_floor)
+                values = (values - win_loc).div_(win_std)
+                if self.target is not None:
+                    # (batch, 1): the target column's statistics, in the
+                    # standardised target units of the outputs.
+                    loc = (win_loc[:, :, self.target] - self.y_mean).div_(self.y_scale)
+                    scale = win_std[:, :, self.target] / self.y_scale
         else:
             if self.normalize == "delta" and self.target is not None:
                 last = values[:, -1, self.target, None]
@@ -253,5 +260,7 @@ class NormalizedNet(nn.Module):
             out = self.inner(encoded, lengths, y_teacher=y_teacher)
         if loc is None:
             return out
-        shape = (-1,) + (1,) * (out.ndim - 1)
-        return loc.view(shape) + scale.view(shape) * out
+        if out.ndim > 2:  # (batch, horizon, parameters): one map per sample
+            shape = (-1,) + (1,) * (out.ndim - 1)
+            loc, scale = loc.view(shape), scale.view(shape)
+        return loc + scale * out

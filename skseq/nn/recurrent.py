@@ -344,8 +344,11 @@ class RecurrentNet(nn.Module):
             hidden = self.rnn_state(X, lengths)
             if isinstance(hidden, tuple):  # LSTM: (h_n, c_n)
                 hidden = hidden[0]
-            top = hidden[-self.n_directions :]  # (directions, batch, hidden)
-            summary = top.transpose(0, 1).reshape(top.shape[1], -1)
+            if self.n_directions == 1:
+                summary = hidden[-1]  # (batch, hidden): what the lines below give
+            else:
+                top = hidden[-self.n_directions :]  # (directions, batch, hidden)
+                summary = top.transpose(0, 1).reshape(top.shape[1], -1)
         if branch is not None:
             summary = torch.cat([summary, branch], dim=1)
         return summary
@@ -354,4 +357,7 @@ class RecurrentNet(nn.Module):
         self, X: torch.Tensor, lengths: torch.Tensor | None = None
     ) -> torch.Tensor:
         """Map a batch ``(batch, time, features)`` to ``(batch, n_outputs)``."""
-        return self.head(self.dropout(self.encode(X, lengths)))
+        summary = self.encode(X, lengths)
+        if self.dropout.p > 0:  # dropout=0 returns its input: skip the call
+            summary = self.dropout(summary)
+        return self.head(summary)

@@ -103,6 +103,8 @@ def default_torch_threads() -> int:
         At least 1.
     """
     current = torch.get_num_threads()
+    if current == 1:  # nothing to lower (and predict asks at every call)
+        return 1
     if in_dask_worker() or threading.current_thread() is not threading.main_thread():
         return 1
     limit = _cores()
@@ -186,7 +188,12 @@ def limit_torch_threads(method: Method) -> Method:
                 {"torch_threads": value},
                 caller_name=type(self).__name__,
             )
-        with torch_threads(None if value is None else int(value)):
+        # torch_threads() without the context manager's overhead: predict on
+        # one window passes here at every call.
+        _enter(default_torch_threads() if value is None else int(value))
+        try:
             return method(self, *args, **kwargs)
+        finally:
+            _exit()
 
     return wrapper

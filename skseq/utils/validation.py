@@ -181,15 +181,23 @@ def as_3d(X, *, estimator=None) -> np.ndarray:
             f"input of shape {np.shape(X)}. The layout is (n_samples, "
             "n_timesteps, n_features)."
         )
-    X = check_array(
-        X,
-        accept_sparse=False,
-        dtype="numeric",
-        ensure_all_finite=False,
-        allow_nd=True,
-        copy=False,
-        estimator=estimator if not isinstance(estimator, str) else None,
-    )
+    if not (
+        type(X) is np.ndarray
+        and X.dtype.kind == "f"
+        and X.shape[0] > 0
+        and X.shape[1] > 0
+    ):
+        # A non-empty float ndarray is what check_array would return as is;
+        # everything else goes through it (conversion and its errors).
+        X = check_array(
+            X,
+            accept_sparse=False,
+            dtype="numeric",
+            ensure_all_finite=False,
+            allow_nd=True,
+            copy=False,
+            estimator=estimator if not isinstance(estimator, str) else None,
+        )
     if X.ndim == 2:
         X = X[:, :, None]
     if X.shape[2] == 0:
