@@ -522,7 +522,7 @@ def _panel_stock(options: dict[str, Any]) -> dict[str, pd.DataFrame]:
 
 def _load_seattle(options: dict[str, Any]) -> tuple[pd.DataFrame, dict[str, Any]]:
     raw = load_weather_daily()
-    day = raw.index.dayofyear.to_numpy()
+    day = raw.index.day_of_year.to_numpy()
     angle = 2 * np.pi * day / 365.25
     frame = pd.DataFrame(
         {
