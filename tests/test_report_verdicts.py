@@ -264,3 +264,30 @@ def test_forecasting_networks_over_several_seeds(monkeypatch):
     assert list(seeds["fold"]) == ["seed0", "seed1"]
     (row,) = forecast_summary(_benchmark(tr)).rows
     assert " ± " in row[3]
+
+
+def test_pooled_refit_with_seeds_equals_the_sequential_run(monkeypatch):
+    # With a worker pool, the winner's refit and its other seeds' fits run side
+    # by side in the pool; the numbers equal the one-process run's.
+    from dataclasses import replace
+
+    from skseq.report import tasks
+    from skseq.report.forecast_runner import run_forecast_task
+    from skseq.report.search import Progress
+
+    monkeypatch.setitem(
+        tasks.BUDGETS, "smoke", replace(tasks.BUDGETS["smoke"], n_seeds=2)
+    )
+    runs = {}
+    for n_jobs in (1, 2):
+        config = BenchmarkConfig(
+            tasks=["seattle"], models=["lstm"], mode="smoke", n_jobs=n_jobs, verbose=0
+        )
+        runs[n_jobs] = run_forecast_task(TASKS["seattle"], config, Progress(0))
+    sequential, pooled = (runs[n].model("lstm") for n in (1, 2))
+    assert pooled.test["mae_seeds"] == sequential.test["mae_seeds"]
+    np.testing.assert_array_equal(pooled.predictions, sequential.predictions)
+    assert pooled.refit_time > 0
+    assert [e["train_loss"] for e in pooled.history] == [
+        e["train_loss"] for e in sequential.history
+    ]

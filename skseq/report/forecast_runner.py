@@ -178,6 +178,11 @@ def span(index: Any) -> str:
     return f"{first} to {last}"
 
 
+def _extra_seeds(config: BenchmarkConfig) -> list[int]:
+    """Seeds of a network's winner beyond the run's own seed."""
+    return [config.seed + k for k in range(1, config.budget.n_seeds)]
+
+
 def _seed_metrics(
     search: Any,
     first: dict[str, np.ndarray],
@@ -197,7 +202,11 @@ def _seed_metrics(
     X_train, y_train, X_test = data
     y_test, scale, y_last = truth
     seeds = [config.seed + k for k in range(config.budget.n_seeds)]
-    preds = seed_predictions(search, X_train, y_train, X_test, seeds[1:], config)
+    pooled = getattr(search, "seed_predictions_", None)
+    if pooled is not None:
+        preds = [pooled[seed] for seed in seeds[1:]]
+    else:
+        preds = seed_predictions(search, X_train, y_train, X_test, seeds[1:], config)
     runs = [first] + [
         forecast_metrics(task, y_test, as_2d(p), scale, y_last) for p in preds
     ]
@@ -315,6 +324,9 @@ def run_forecast_task(
             label,
             config,
             progress,
+            extra_seeds=(X_pred, _extra_seeds(config))
+            if spec.kind == "network" and budget.n_seeds > 1
+            else None,
         )
         with torch_threads(config.threads):
             pred = as_2d(search.predict(X_pred))

@@ -134,9 +134,18 @@ def grid_search(
     label: str,
     config: BenchmarkConfig,
     progress: Progress,
+    extra_seeds: tuple[Any, list[int]] | None = None,
 ) -> tuple[GridSearchCV, float, dict[str, int]]:
     """Grid-search ``spec`` on (X, y); returns the fitted search, its seconds and
-    the warnings raised (category -> count)."""
+    the warnings raised (category -> count).
+
+    ``extra_seeds``, ``(X_pred, seeds)``, asks for the winner to be trained
+    with further seeds as well. In a local worker pool the refit and those
+    seeds' fits then run side by side in the pool (the refit would otherwise
+    leave all but one worker idle), and their predictions of ``X_pred`` are
+    kept as ``search.seed_predictions_`` (seed -> array); elsewhere that
+    attribute is not set and the caller trains the seeds itself.
+    """
     grid = spec.param_grid
     n_candidates = int(np.prod([len(v) for v in grid.values()])) if grid else 1
     n_folds = cv.get_n_splits()
@@ -154,12 +163,13 @@ def grid_search(
     scorer = _ProgressScorer(
         metric, label, sorted(grid), progress.start, progress.verbose
     )
+    pooled_refit = extra_seeds is not None and n_jobs not in (1, -1)
     search = GridSearchCV(
         spec.estimator,
         grid,
         scoring=scorer,
         cv=cv,
-        refit=True,
+        refit=not pooled_refit,
         n_jobs=n_jobs,
         error_score="raise",
     )
@@ -178,9 +188,48 @@ def grid_search(
             warnings.simplefilter("ignore")
             with worker_pool():
                 search.fit(X, y)
+                if pooled_refit:
+                    assert extra_seeds is not None
+                    _refit_with_seeds(search, X, y, *extra_seeds, n_jobs)
     seconds = time.perf_counter() - t0
     counts = Counter(w.category.__name__ for w in caught)
     return search, seconds, dict(counts)
+
+
+def _fit_seed(
+    model: Any, X: Any, y: Any, X_pred: Any, keep: bool
+) -> tuple[Any, np.ndarray, float]:
+    """Fit ``model``, predict ``X_pred``; return the model only when ``keep``."""
+    t0 = time.perf_counter()
+    model.fit(X, y)
+    seconds = time.perf_counter() - t0
+    return (model if keep else None), np.asarray(model.predict(X_pred)), seconds
+
+
+def _refit_with_seeds(
+    search: GridSearchCV, X: Any, y: Any, X_pred: Any, seeds: list[int], n_jobs: int
+) -> None:
+    """Refit a ``refit=False`` search's winner beside its other seeds' fits.
+
+    The winner, trained with the search's own seed, becomes
+    ``search.best_estimator_`` (with ``refit_time_``), exactly as scikit-learn's
+    refit would make it; the other seeds' predictions of ``X_pred`` go to
+    ``search.seed_predictions_``.
+    """
+    winner = clone(search.estimator).set_params(**search.best_params_)
+    models = [winner] + [
+        clone(winner).set_params(model__random_state=seed) for seed in seeds
+    ]
+    fits = Parallel(n_jobs=n_jobs)(
+        delayed(_fit_seed)(model, X, y, X_pred, i == 0)
+        for i, model in enumerate(models)
+    )
+    search.refit = True
+    search.best_estimator_ = fits[0][0]
+    search.refit_time_ = fits[0][2]
+    search.seed_predictions_ = {
+        seed: pred for seed, (_, pred, _) in zip(seeds, fits[1:], strict=True)
+    }
 
 
 def worker_pool() -> contextlib.AbstractContextManager[Any]:
