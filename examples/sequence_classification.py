@@ -78,12 +78,12 @@ verdict = "beats" if gap > 0 else "ties with" if gap == 0 else "loses to"
 print(f"the best network ({best_net}) {verdict} {best_base} by {gap:+.3f}")
 
 # %% The figure: three training series per class, and the test accuracies.
-fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(12, 4))
+fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(12, 4), layout="constrained")
 for k, label in enumerate(classes[:4]):
     for j, series in enumerate(X_train[y_train == label][:3, :, 0]):
         ax1.plot(series, color=f"C{k}", alpha=0.8, label=label if j == 0 else None)
 ax1.set(xlabel="time step", title=f"{DATASET}: training series by class")
-ax1.legend(title="class")
+ax1.legend(title="class", loc="center right")
 ax2.barh(list(accuracy), list(accuracy.values()), color=["C0", "C1", "C7", "C7"])
 if published is not None:
     ax2.axvline(published, color="black", ls="--", label="published 1-NN")
