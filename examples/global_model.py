@@ -11,7 +11,7 @@ persistence and ridge regression on the lags, on the same test hours: the
 newest 20 % of the origins, split by time across the airports by
 ``TimeSeriesWindowSplit``.
 
-Run: ``python examples/global_model.py`` (a few minutes on 2 cores).
+Run: ``python examples/global_model.py`` (a minute or two on 2 cores).
 ``SKSEQ_EXAMPLES_QUICK=1``: a few-second check, its numbers mean nothing.
 The figure goes to ``$SKSEQ_EXAMPLES_OUT`` (default: ``examples-output``).
 """

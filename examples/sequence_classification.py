@@ -9,7 +9,7 @@ meet 1-nearest-neighbour with the Euclidean distance (the UCR archive's
 reference classifier) and a ridge classifier on the official train/test split
 of a bundled UCR set, with the archive's published 1-NN accuracy.
 
-Run: ``python examples/sequence_classification.py`` (a few minutes on 2
+Run: ``python examples/sequence_classification.py`` (under a minute on 2
 cores); set ``DATASET = "ArrowHead"`` below for longer outlines.
 ``SKSEQ_EXAMPLES_QUICK=1``: a few-second check, its numbers mean nothing.
 The figure goes to ``$SKSEQ_EXAMPLES_OUT`` (default: ``examples-output``).
