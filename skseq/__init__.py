@@ -14,6 +14,7 @@ from .estimators import (
 from .forecasting import RecursiveRegressor, forecast
 from .lags import LagsToSequence
 from .lazy import LazyWindows
+from .time_axis import LastSteps, ResampleSequences
 from .windows import FlattenWindows, SequenceScaler, SlidingWindows, make_supervised
 
 __version__ = "0.1.0"
@@ -25,12 +26,14 @@ __all__ = [
     "LSTMClassifier",
     "LagsToSequence",
     "LSTMRegressor",
+    "LastSteps",
     "LazyWindows",
     "RNNClassifier",
     "RNNRegressor",
     "RecurrentClassifier",
     "RecurrentRegressor",
     "RecursiveRegressor",
+    "ResampleSequences",
     "Seq2SeqRegressor",
     "SequenceScaler",
     "SlidingWindows",

@@ -32,8 +32,8 @@ default, all (default: all of them).
 models: rnn, lstm, gru, naive, seasonal-naive, drift, mean, arima, ets,
 ridge, 1nn, logistic (and seq2seq when installed), network (the searched
 classifier; naming rnn/lstm/gru narrows its cells); groups: networks,
-baselines. The reference forecast of each task (random walk, majority class)
-always runs.
+baselines. The reference of each task (random-walk: the random walk,
+majority: the majority class) always runs.
 """
 
 
@@ -193,8 +193,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _list() -> None:
-    from skseq.report.models import network_names
-    from skseq.report.runner import MODEL_GROUPS, MODEL_NAMES
+    from skseq.report.registry import MODEL_GROUPS, available_model_names
     from skseq.report.tasks import DEFAULT_TASKS, GROUPS, TASKS
 
     print("tasks:")
@@ -205,9 +204,7 @@ def _list() -> None:
     print(
         "task groups: " + ", ".join(f"{k} ({' '.join(v)})" for k, v in GROUPS.items())
     )
-    available = set(network_names())
-    names = [n for n in MODEL_NAMES if n != "seq2seq" or n in available]
-    print("models: " + ", ".join(names))
+    print("models: " + ", ".join(available_model_names()))
     print("model groups: " + ", ".join(f"{k}" for k in MODEL_GROUPS))
 
 
@@ -221,9 +218,10 @@ def _benchmark(args: argparse.Namespace, argv: list[str]) -> int:
         check_output_folder,
         publish_report,
     )
-    from skseq.report.runner import not_run, resolve_models
+    from skseq.report.registry import resolve_models
+    from skseq.report.task_models import not_run
     from skseq.report.tasks import TASKS
-    from skseq.report.writer import forecast_verdict
+    from skseq.report.verdicts import forecast_verdict
 
     sub: argparse.ArgumentParser = args.subparser
     try:
@@ -270,13 +268,18 @@ def _benchmark(args: argparse.Namespace, argv: list[str]) -> int:
     )
     t0 = time.perf_counter()
     result = run_benchmark(config)
+    t_write = time.perf_counter()
     try:
         paths = publish_report(result, out)
     except (OSError, OutputFolderError) as exc:
         print(f"skseq benchmark: the report was not written: {exc}", file=sys.stderr)
         return 1
     if args.quiet < 2:
-        print(f"\nskseq benchmark finished in {time.perf_counter() - t0:.1f} s.")
+        now = time.perf_counter()
+        print(
+            f"\nskseq benchmark finished in {now - t0:.1f} s (writing the report "
+            f"and its figures: {now - t_write:.1f} s)."
+        )
         for tr in result.tasks:
             if tr.task.kind == "forecast":
                 print(

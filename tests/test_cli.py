@@ -8,6 +8,7 @@ what it promises, not the quality of the models.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -16,12 +17,14 @@ import pandas as pd
 import pytest
 
 from skseq.cli import main
-from skseq.report.runner import (
+from skseq.report.registry import (
     MODEL_GROUPS,
     MODEL_NAMES,
+    MODELS,
+    registered,
     resolve_models,
-    task_model_names,
 )
+from skseq.report.task_models import task_model_names
 from skseq.report.tasks import (
     CLASSIFICATION_TASKS,
     DEFAULT_TASKS,
@@ -53,15 +56,16 @@ def smoke_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_smoke_run_writes_every_file(smoke_report: Path) -> None:
     for name in ("report.md", "report.html", "results.csv", "settings.json"):
         assert (smoke_report / name).is_file(), name
-    pngs = {p.name for p in smoke_report.glob("*.png")}
+    svgs = {p.name for p in smoke_report.glob("*.svg")}
     for task in ("stock", "seattle", "nyc-hourly"):
         for kind in ("forecast", "error_by_step", "loss_curves"):
-            assert f"{task}_{kind}.png" in pngs
+            assert f"{task}_{kind}.svg" in svgs
     for task in CLASSIFICATION_TASKS:
-        for kind in ("accuracy", "confusion", "loss_curves"):
-            assert f"{task}_{kind}.png" in pngs
-    for png in smoke_report.glob("*.png"):
-        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        for kind in ("confusion", "loss_curves"):
+            assert f"{task}_{kind}.svg" in svgs
+    for svg in smoke_report.glob("*.svg"):
+        assert b"<svg" in svg.read_bytes()[:2000]
+    assert not list(smoke_report.glob("*.png"))
     # The marker that lets a later run replace this folder lists every file.
     marker = json.loads((smoke_report / ".skseq-report.json").read_text())
     on_disk = {p.name for p in smoke_report.iterdir()} - {".skseq-report.json"}
@@ -121,14 +125,20 @@ def test_report_text(smoke_report: Path) -> None:
         assert f"## {task}:" in md
     for name in NETWORKS | FORECAST_BASELINES | {"random-walk", "1nn", "majority"}:
         assert f"| {name} |" in md, name
-    assert "Winner on the test period" in md
+    assert "Lowest test MAE" in md and "**No network beats" in md
     assert "random walk" in md
     assert "Diebold-Mariano" in md
     assert "grid-search winner" in md
     assert "skseq benchmark --smoke" in md  # the command
     assert "seed: 0" in md
     assert "torch" in md and "scikit-learn" in md
-    assert "![" in md and "stock_forecast.png" in md
+    assert "![" in md and "stock_forecast.svg" in md
+    # Navigation: a table of contents whose links all have an anchor.
+    assert "**Contents**" in md
+    anchors = set(re.findall(r'<a id="([^"]+)"></a>', md))
+    links = re.findall(r"\]\(#([^)]+)\)", md)
+    assert links and set(links) <= anchors
+    assert "[results.csv](results.csv)" in md and "Reproduce with skseq" in md
     # Classification: published figures with sources, targets, confusion.
     assert "Classification against the published results" in md
     assert "LSTM-FCN (published)" in md and "[karim2018]" in md
@@ -137,9 +147,9 @@ def test_report_text(smoke_report: Path) -> None:
 
 
 def test_prediction_interval_section(smoke_report: Path) -> None:
-    pngs = {p.name for p in smoke_report.glob("*.png")}
+    svgs = {p.name for p in smoke_report.glob("*.svg")}
     for task in ("stock", "seattle", "nyc-hourly"):
-        assert f"{task}_fan_chart.png" in pngs and f"{task}_calibration.png" in pngs
+        assert f"{task}_fan_chart.svg" in svgs and f"{task}_calibration.svg" in svgs
     md = (smoke_report / "report.md").read_text()
     assert md.count("### Prediction intervals") == 3
     assert "The random walk's (random-walk) 80 % interval covers" in md
@@ -159,10 +169,15 @@ def test_prediction_interval_section(smoke_report: Path) -> None:
 
 def test_html_is_self_contained(smoke_report: Path) -> None:
     page = (smoke_report / "report.html").read_text()
-    n_png = len(list(smoke_report.glob("*.png")))
-    assert page.count("data:image/png;base64,") == n_png
-    assert 'src="http' not in page and '.png"' not in page
+    n_svg = len(list(smoke_report.glob("*.svg")))
+    assert page.count("data:image/svg+xml;base64,") == n_svg
+    assert 'src="http' not in page and '.svg"' not in page
     assert "<table>" in page and "</html>" in page
+    assert '<meta name="viewport"' in page
+    # Every table scrolls inside its own box; every internal link resolves.
+    assert page.count("<table>") == page.count('<div class="scroll"><table>')
+    ids = set(re.findall(r' id="([^"]+)"', page))
+    assert set(re.findall(r'href="#([^"]+)"', page)) <= ids
 
 
 def _numbers(out: Path) -> pd.DataFrame:
@@ -341,6 +356,23 @@ def test_resolve_tasks_groups() -> None:
     for group, members in MODEL_GROUPS.items():
         assert resolve_models([group.upper()]) == list(members)
         assert set(members) <= run
+
+
+def test_every_model_a_task_runs_is_registered_for_its_kind() -> None:
+    for task in TASKS.values():
+        for name in task_model_names(task):
+            entry = registered(name)
+            assert entry is not None and task.kind in entry.tasks, (task.name, name)
+    # The help text lists every registered model and group.
+    from skseq.cli import _EPILOG
+
+    epilog = " ".join(_EPILOG.split())
+    for name in [*MODEL_NAMES, *MODEL_GROUPS]:
+        assert re.search(rf"(^|[ ,(]){re.escape(name)}([ ,):.]|$)", epilog), name
+    # The models of one task kind have distinct colours in the figures.
+    for kind in ("forecast", "classification"):
+        colours = [m.colour for m in MODELS if kind in m.tasks]
+        assert len(set(colours)) == len(colours), kind
 
 
 def test_python_dash_m() -> None:

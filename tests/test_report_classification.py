@@ -1,30 +1,16 @@
 """The classification part of the benchmark report (models, grids, published
 figures); the end-to-end run is in test_cli.py."""
 
-import numpy as np
 import pytest
 
 from skseq.datasets import REFERENCE_ACCURACIES, load_classification
 from skseq.report.classification import (
     PUBLISHED_ACCURACIES,
     SOURCES,
-    ResampleSequences,
     classification_models,
 )
-from skseq.report.runner import _classification_cells
+from skseq.report.classification_runner import classification_cells
 from skseq.report.tasks import CLASSIFICATION_BUDGETS, CLASSIFICATION_TASKS, TASKS
-
-
-def test_resample_sequences_to_the_longest_training_length():
-    seqs = [np.arange(3.0)[:, None], np.arange(5.0)[:, None] * 2]
-    resample = ResampleSequences().fit(seqs)
-    out = resample.transform(seqs)
-    assert resample.n_timesteps_ == 5 and out.shape == (2, 5, 1)
-    np.testing.assert_allclose(out[0, :, 0], [0.0, 0.5, 1.0, 1.5, 2.0])
-    np.testing.assert_allclose(out[1, :, 0], [0.0, 2.0, 4.0, 6.0, 8.0])
-    # Equal-length input of the training length passes through unchanged.
-    X = np.random.default_rng(0).normal(size=(4, 5, 2))
-    np.testing.assert_array_equal(ResampleSequences().fit_transform(X), X)
 
 
 def test_every_set_has_cited_published_figures_and_a_target():
@@ -44,10 +30,10 @@ def test_every_set_has_cited_published_figures_and_a_target():
 
 def test_network_grid_and_cells_follow_budget_and_models():
     budget = CLASSIFICATION_BUDGETS["full"]
-    assert _classification_cells(budget, None) == budget.cells
-    assert _classification_cells(budget, ["network", "1nn"]) == budget.cells
-    assert _classification_cells(budget, ["gru", "lstm"]) == ("lstm", "gru")
-    assert _classification_cells(budget, ["1nn"]) == ()
+    assert classification_cells(budget, None) == budget.cells
+    assert classification_cells(budget, ["network", "1nn"]) == budget.cells
+    assert classification_cells(budget, ["gru", "lstm"]) == ("lstm", "gru")
+    assert classification_cells(budget, ["1nn"]) == ()
     specs = classification_models(TASKS["arrowhead"], budget, seed=0)
     network = specs[0]
     assert network.name == "network"

@@ -22,7 +22,7 @@ from skseq.report.output import (
     check_output_folder,
     publish_report,
 )
-from skseq.report.runner import worker_pool
+from skseq.report.search import worker_pool
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ bundled UCR/UEA set:
 
 The linear models and 1-NN need one fixed length: variable-length sets
 (JapaneseVowels) are resampled to the longest training length first
-(:class:`ResampleSequences`); the network reads the sequences as they are.
+(:class:`skseq.ResampleSequences`); the network reads the sequences as they are.
 """
 
 from __future__ import annotations
@@ -22,17 +22,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.dummy import DummyClassifier
 from sklearn.linear_model import LogisticRegression, RidgeClassifier
 from sklearn.neighbors import KNeighborsClassifier
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
-from sklearn.utils.validation import check_is_fitted
 
 import skseq
-from skseq.utils.validation import check_sequences
+from skseq.time_axis import ResampleSequences
 from skseq.windows import FlattenWindows, SequenceScaler
 
 from .models import ModelSpec
@@ -40,75 +37,9 @@ from .models import ModelSpec
 __all__ = [
     "PUBLISHED_ACCURACIES",
     "PublishedAccuracy",
-    "ResampleSequences",
     "SOURCES",
     "classification_models",
 ]
-
-
-class ResampleSequences(TransformerMixin, BaseEstimator):
-    """Linearly interpolate every sequence to the same number of steps.
-
-    Equal-length input of the training length passes through unchanged.
-    Front padding (leading NaN rows) is dropped before resampling, so each
-    sequence is stretched from its first to its last real step.
-
-    Attributes
-    ----------
-    n_timesteps_ : int
-        The longest training sequence: the length of every output.
-    """
-
-    def fit(self, X: Any, y: Any = None) -> ResampleSequences:
-        """Learn the output length (the longest training sequence).
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_timesteps, n_features) or list
-            Sequences in skseq's layout; a list may hold different lengths.
-        y : None
-            Ignored.
-
-        Returns
-        -------
-        self : ResampleSequences
-        """
-        seqs = check_sequences(X, estimator=self)
-        self.n_timesteps_ = int(seqs.lengths.max())
-        return self
-
-    def transform(self, X: Any) -> np.ndarray:
-        """Resample every sequence to ``n_timesteps_`` steps.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_timesteps, n_features) or list
-
-        Returns
-        -------
-        ndarray of shape (n_samples, n_timesteps_, n_features)
-        """
-        check_is_fitted(self, "n_timesteps_")
-        seqs = check_sequences(X, estimator=self)
-        data = np.asarray(seqs.X, dtype=np.float64)
-        n, T, F = data.shape
-        out = np.empty((n, self.n_timesteps_, F))
-        target = np.linspace(0.0, 1.0, self.n_timesteps_)
-        for i, length in enumerate(seqs.lengths):
-            real = data[i, T - length :]
-            if length == self.n_timesteps_:
-                out[i] = real
-                continue
-            source = np.linspace(0.0, 1.0, length) if length > 1 else np.zeros(1)
-            for f in range(F):
-                out[i, :, f] = np.interp(target, source, real[:, f])
-        return out
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.allow_nan = True
-        tags.input_tags.three_d_array = True
-        return tags
 
 
 @dataclass(frozen=True)

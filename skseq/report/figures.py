@@ -1,15 +1,20 @@
-"""PNG figures of the benchmark report (matplotlib, Agg backend).
+"""Figures of the benchmark report: SVG, matplotlib's Agg backend.
 
-Per forecasting task: forecast vs actual on the test period, test error by
-horizon step, fan charts of the prediction intervals, a calibration plot
-(nominal against empirical coverage), and the training/validation loss
-curves of the recurrent winners. Per classification task: test accuracy per
-model, loss curves and the confusion matrices of the network and the best
-baseline.
+Per forecasting task: forecast against truth over a short recent window,
+test error by horizon step relative to the random walk, the networks'
+loss curves, fan charts of the prediction intervals and a calibration plot.
+Per classification task: the confusion matrices of the network and the best
+baseline, and the network's loss curve.
+
+Every model keeps one colour in every figure (:mod:`.registry`, colour-blind
+safe palettes); the reference is black and dashed, the winner drawn thick.
+SVG keeps the figures sharp at any zoom and is cheaper to write than a
+high-resolution PNG; its text stays text.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import matplotlib
@@ -18,48 +23,54 @@ matplotlib.use("Agg")  # before pyplot: no display, no GUI event loop
 
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 from sklearn.metrics import ConfusionMatrixDisplay  # noqa: E402
 
-from .runner import ModelResult, TaskResult  # noqa: E402
+from .comparisons import best_baseline, best_network  # noqa: E402
+from .registry import registered  # noqa: E402
+from .results import ModelResult, TaskResult  # noqa: E402
 
-__all__ = ["task_figures"]
+__all__ = ["FORMAT", "Figure", "task_figures"]
 
-_DPI = 90
-_COLORS = {
-    "reference": "0.35",
-    "actual": "black",
+#: File format of the figures.
+FORMAT = "svg"
+
+_STYLE = {
+    "font.size": 10,
+    "axes.titlesize": 10,
+    "axes.labelsize": 10,
+    "xtick.labelsize": 9,
+    "ytick.labelsize": 9,
+    "legend.fontsize": 9,
+    "axes.titley": 1.0,  # a fixed title position: no tick-label layout pass
+    "svg.fonttype": "none",  # text stays text: sharp and small
+    "svg.hashsalt": "skseq",  # the same figure gives the same file
 }
 
 
-_ORDER = (
-    "rnn",
-    "lstm",
-    "gru",
-    "seq2seq",
-    "ridge",
-    "naive",
-    "random-walk",
-    "arima",
-    "ets",
-    "1nn",
-    "logistic",
-    "majority",
-    "seasonal-naive",
-    "drift",
-    "mean",
-)
+@dataclass(frozen=True)
+class Figure:
+    """A figure file and its caption.
+
+    Attributes
+    ----------
+    path : pathlib.Path
+    caption : str
+        What the figure shows, written from what was drawn.
+    """
+
+    path: Path
+    caption: str
 
 
-def _color(model: ModelResult) -> tuple[float, ...]:
-    """A fixed colour per model name, the same in every figure."""
-    i = _ORDER.index(model.name) if model.name in _ORDER else len(_ORDER)
-    # The ten strong colours of tab20 first, then the light ones.
-    return plt.get_cmap("tab20")(2 * i if i < 10 else (2 * (i - 10) + 1) % 20)
+def _color(name: str) -> str:
+    """The model's colour in every figure."""
+    entry = registered(name)
+    return entry.colour if entry is not None else "#555555"
 
 
 def _save(fig: plt.Figure, path: Path) -> Path:
-    fig.tight_layout()
-    fig.savefig(path, dpi=_DPI, metadata={"Software": None})
+    fig.savefig(path, format=FORMAT, metadata={"Date": None, "Creator": None})
     plt.close(fig)
     return path
 
@@ -68,173 +79,225 @@ def _mean_mae(result: ModelResult) -> float:
     return float(np.mean(result.test["mae"]))
 
 
-def best_network(task_result: TaskResult) -> ModelResult | None:
-    """The network with the best cross-validated score (chosen on the training
-    period only, never on the test period).
-
-    Parameters
-    ----------
-    task_result : TaskResult
-
-    Returns
-    -------
-    ModelResult or None
-        None when no network ran.
-    """
-    nets = [m for m in task_result.models if m.kind == "network"]
-    if not nets:
-        return None
-    if task_result.task.kind == "classification":
-        return max(nets, key=lambda m: m.cv_score)
-    return min(nets, key=lambda m: m.cv_score)
+def _winner(tr: TaskResult) -> ModelResult:
+    return min(tr.models, key=_mean_mae)
 
 
-def _forecast_plot(tr: TaskResult, path: Path) -> Path:
+def _recent_window(tr: TaskResult) -> int:
+    """Test points shown against the truth: a few seasons, at most plot_points."""
     task = tr.task
-    steps = sorted({1, task.horizon})
+    return int(min(task.plot_points, max(4 * task.season, 48), len(tr.y_test)))
+
+
+def _forecast_plot(tr: TaskResult, path: Path) -> Figure:
+    task = tr.task
     ref = tr.model(tr.reference)
-    shown: list[ModelResult] = [ref]
+    shown = [ref]
     net = best_network(tr)
-    if net is not None:
-        shown.append(net)
-    others = [m for m in tr.models if m.kind == "baseline"]
-    if others:
-        best_base = min(others, key=_mean_mae)
-        if best_base not in shown:
-            shown.append(best_base)
-    k = min(task.plot_points, len(tr.y_test))
-    fig, axes = plt.subplots(
-        len(steps), 1, figsize=(10, 3.2 * len(steps)), squeeze=False
-    )
-    for ax, step in zip(axes[:, 0], steps, strict=True):
-        # x is the time the forecast is for (origin + step), not the origin.
-        x = tr.target_times[-k:, step - 1]
-        ax.plot(x, tr.y_test[-k:, step - 1], color="black", lw=1.0, label="actual")
-        for m in shown:
-            ax.plot(
-                x,
-                m.predictions[-k:, step - 1],
-                lw=1.0,
-                alpha=0.85,
-                color=_COLORS["reference"] if m.kind == "reference" else _color(m),
-                ls="--" if m.kind == "reference" else "-",
-                label=f"{m.name} (test MAE {m.test['mae'][step - 1]:.3g})",
-            )
-        _band(ax, tr, shown, x, k, step)
-        ax.set_title(
-            f"{task.name}: {step}-step-ahead forecasts, last {k} of the test period "
-            "(x = time forecast)"
-        )
-        ax.set_ylabel(task.unit)
-        ax.legend(loc="upper left", fontsize=8, ncol=2)
-        ax.grid(alpha=0.3)
-    return _save(fig, path)
-
-
-def _band(ax, tr: TaskResult, shown: list, x, k: int, step: int) -> None:
-    """Shade the 80 % interval of the plotted models that have one."""
-    bands = {f.name: f for f in tr.interval_forecasts if 0.8 in f.bounds}
+    base = best_baseline(tr)
+    for m in (base, net):
+        if m is not None and m.name not in {s.name for s in shown}:
+            shown.append(m)
+    k = _recent_window(tr)
+    fig, ax = plt.subplots(figsize=(8, 3.4))
+    fig.subplots_adjust(left=0.09, right=0.98, top=0.9, bottom=0.2)
+    # x is the time the forecast is for (origin + 1 step), not the origin.
+    x = tr.target_times[-k:, 0]
+    ax.plot(x, tr.y_test[-k:, 0], color="0.55", lw=2.4, label="actual")
     for m in shown:
-        if m.name in bands:
-            lower, upper = bands[m.name].bounds[0.8]
-            ax.fill_between(
-                x,
-                lower[-k:, step - 1],
-                upper[-k:, step - 1],
-                color=_COLORS["reference"] if m.kind == "reference" else _color(m),
-                alpha=0.12,
-                lw=0,
-                label=f"{m.name} 80 % interval",
-            )
-
-
-def _horizon_plot(tr: TaskResult, path: Path) -> Path:
-    task = tr.task
-    fig, ax = plt.subplots(figsize=(8, 4))
-    models = sorted(tr.models, key=_mean_mae)
-    if task.horizon == 1:
-        names = [m.name for m in models]
-        values = [m.test["mae"][0] for m in models]
-        colors = [
-            "tab:blue"
-            if m.kind == "network"
-            else "0.6"
-            if m.kind == "baseline"
-            else "0.3"
-            for m in models
-        ]
-        ax.barh(names[::-1], values[::-1], color=colors[::-1])
-        ax.set_xlabel(f"test MAE ({task.unit})")
-        ax.set_title(f"{task.name}: test MAE per model (blue: networks)")
-    else:
-        steps = np.arange(1, task.horizon + 1)
-        for m in models:
-            ax.plot(
-                steps,
-                m.test["mae"],
-                marker="o" if m.kind == "network" else None,
-                ms=3,
-                lw=2.0 if m.kind != "baseline" else 1.0,
-                ls="--" if m.kind == "reference" else "-",
-                color=_color(m),
-                label=m.name,
-            )
-        ax.set_xlabel("horizon step")
-        ax.set_ylabel(f"test MAE ({task.unit})")
-        ax.set_title(f"{task.name}: test error by horizon step")
-        ax.legend(fontsize=8, ncol=2)
+        ax.plot(
+            x,
+            m.predictions[-k:, 0],
+            lw=1.4,
+            color=_color(m.name),
+            ls="--" if m.kind == "reference" else "-",
+            label=f"{m.name} (test MAE {m.test['mae'][0]:.3g})",
+        )
+    ax.set_title(f"{task.name}: 1-step-ahead forecasts, last {k} test points")
+    ax.set_ylabel(task.unit)
+    ax.legend(loc="upper left", ncol=2, framealpha=0.9)
     ax.grid(alpha=0.3)
-    return _save(fig, path)
+    ax.tick_params(axis="x", labelrotation=20)
+    names = ", ".join(m.name for m in shown)
+    caption = (
+        f"1-step-ahead forecasts against the truth over the last {k} test points "
+        f"({names}: the random walk, the best baseline and the network chosen by "
+        "cross-validation; the MAE in the legend is over the whole test period)."
+    )
+    return Figure(_save(fig, path), caption)
 
 
-def _loss_plot(tr: TaskResult, path: Path) -> Path | None:
+def _horizon_models(tr: TaskResult) -> list[ModelResult]:
+    """Reference, the three best baselines, every network and the winner."""
+    baselines = sorted((m for m in tr.models if m.kind == "baseline"), key=_mean_mae)
+    nets = [m for m in tr.models if m.kind == "network"]
+    return _unique([tr.model(tr.reference), *baselines[:3], *nets, _winner(tr)])
+
+
+def _unique(models: list[ModelResult]) -> list[ModelResult]:
+    """``models`` in order, each name once."""
+    seen: dict[str, ModelResult] = {}
+    for m in models:
+        seen.setdefault(m.name, m)
+    return list(seen.values())
+
+
+def _horizon_plot(tr: TaskResult, path: Path) -> Figure:
+    task = tr.task
+    ref = tr.model(tr.reference)
+    winner = _winner(tr)
+    ref_mae = np.asarray(ref.test["mae"], dtype=float)
+    if task.horizon == 1:
+        models = sorted(tr.models, key=_mean_mae)
+        fig, ax = plt.subplots(figsize=(7, 0.9 + 0.32 * len(models)))
+        fig.subplots_adjust(left=0.2, right=0.97, top=0.9, bottom=0.16)
+        ratios = [_mean_mae(m) / ref_mae[0] for m in models]
+        names = [m.name + (" (winner)" if m is winner else "") for m in models]
+        ax.barh(
+            names[::-1],
+            ratios[::-1],
+            color=[_color(m.name) for m in models][::-1],
+            edgecolor=["black" if m is winner or m is ref else "none" for m in models][
+                ::-1
+            ],
+            linewidth=1.5,
+        )
+        ax.axvline(1.0, color="black", ls="--", lw=1)
+        low = min(ratios)
+        ax.set_xlim(
+            max(0.0, low - 0.1 * (max(ratios) - low + 0.01)), max(ratios) * 1.02
+        )
+        ax.set_xlabel(
+            f"test MAE / random walk's ({ref.name}: {ref_mae[0]:.3g} {task.unit})"
+        )
+        ax.set_title(f"{task.name}: test MAE per model, relative to the random walk")
+        ax.grid(alpha=0.3, axis="x")
+        caption = (
+            "Test MAE of every model relative to the random walk (single-step "
+            "task: one bar per model; below 1 beats the random walk; outlined: "
+            "the winner and the random walk)."
+        )
+        return Figure(_save(fig, path), caption)
+    fig, ax = plt.subplots(figsize=(8, 4))
+    fig.subplots_adjust(left=0.1, right=0.78, top=0.9, bottom=0.13)
+    steps = np.arange(1, task.horizon + 1)
+    shown = _horizon_models(tr)
+    for m in shown:
+        ratio = np.asarray(m.test["mae"], dtype=float) / ref_mae
+        top = m is winner
+        ax.plot(
+            steps,
+            ratio,
+            color=_color(m.name),
+            lw=3.2 if top else 1.4,
+            ls="--" if m.kind == "reference" else "-",
+            marker="o" if m.kind == "network" else None,
+            ms=3.5,
+            zorder=3 if top else 2,
+            label=m.name + (" (winner)" if top else ""),
+        )
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlabel("horizon step")
+    ax.set_ylabel(f"test MAE / {ref.name}'s")
+    ax.set_title(
+        f"{task.name}: test error by horizon step, relative to the random walk"
+    )
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+    ax.grid(alpha=0.3)
+    caption = (
+        "Test MAE at each horizon step divided by the random walk's "
+        f"({ref.name}, dashed at 1; below 1 beats it). Shown: the random walk, "
+        "the three best baselines and every network; the winner is drawn thick."
+    )
+    return Figure(_save(fig, path), caption)
+
+
+def _best_epoch(history: list[dict[str, float]]) -> int | None:
+    """The epoch early stopping keeps: the lowest validation loss."""
+    valid = np.array([h["valid_loss"] for h in history], dtype=float)
+    if np.all(np.isnan(valid)):
+        return None
+    return int(history[int(np.nanargmin(valid))]["epoch"])
+
+
+def _loss_plot(tr: TaskResult, path: Path) -> Figure | None:
     nets = [m for m in tr.models if m.history]
     if not nets:
         return None
-    fig, axes = plt.subplots(
-        1, len(nets), figsize=(3.6 * len(nets), 3.2), squeeze=False
-    )
-    for ax, m in zip(axes[0], nets, strict=True):
+    fig, ax = plt.subplots(figsize=(8, 3.6))
+    fig.subplots_adjust(left=0.1, right=0.72, top=0.9, bottom=0.14)
+    any_valid = False
+    for m in nets:
         epochs = [h["epoch"] for h in m.history]
-        ax.plot(epochs, [h["train_loss"] for h in m.history], label="train")
-        valid = [h["valid_loss"] for h in m.history]
-        if not np.all(np.isnan(valid)):
-            ax.plot(epochs, valid, label="validation (newest 15 %)")
-        params = ", ".join(f"{k}={v}" for k, v in m.best_params.items())
-        ax.set_title(f"{m.name}: {params}", fontsize=8)
-        ax.set_xlabel("epoch")
-        ax.set_ylabel("loss (scaled target)" if tr.task.kind == "forecast" else "loss")
-        ax.legend(fontsize=7)
-        ax.grid(alpha=0.3)
-    fig.suptitle(
-        f"{tr.task.name}: training curves of the grid-search winners", fontsize=9
-    )
-    return _save(fig, path)
-
-
-def _accuracy_plot(tr: TaskResult, path: Path) -> Path:
-    models = sorted(tr.models, key=lambda m: m.test["accuracy"])
-    fig, ax = plt.subplots(figsize=(7, 3.5))
-    colors = ["tab:blue" if m.kind == "network" else "0.6" for m in models]
-    ax.barh(
-        [m.name for m in models], [m.test["accuracy"] for m in models], color=colors
-    )
-    published = tr.data.get("published", {})
-    if published:
-        name, best = max(published.items(), key=lambda item: item[1])
-        ax.axvline(
-            best, color="tab:red", ls="--", lw=1, label=f"best published ({name})"
+        color = _color(m.name)
+        ax.plot(
+            epochs,
+            [h["train_loss"] for h in m.history],
+            color=color,
+            lw=1.4,
+            label=f"{m.name} training"
+            + (" (teacher-forced)" if "teacher-forced" in m.loss else ""),
         )
-    target = tr.data.get("target")
-    if target is not None:
-        ax.axvline(target, color="k", ls=":", lw=1, label="target")
-    if published or target is not None:
-        ax.legend(fontsize=8, loc="lower right")
-    ax.set_xlim(0, 1)
-    ax.set_xlabel("test accuracy (official split)")
-    ax.set_title(f"{tr.task.name}: test accuracy (blue: networks)")
-    ax.grid(alpha=0.3, axis="x")
-    return _save(fig, path)
+        valid = [h["valid_loss"] for h in m.history]
+        best = _best_epoch(m.history)
+        if best is not None:
+            any_valid = True
+            ax.plot(
+                epochs,
+                valid,
+                color=color,
+                lw=1.4,
+                ls="--",
+                label=f"{m.name} validation",
+            )
+            ax.plot(
+                best,
+                valid[epochs.index(best)],
+                marker="o",
+                ms=7,
+                mfc="white",
+                mec=color,
+                mew=2,
+                ls="none",
+            )
+    if any_valid:
+        ax.plot(
+            [],
+            [],
+            marker="o",
+            ms=7,
+            mfc="white",
+            mec="black",
+            mew=2,
+            ls="none",
+            label="early-stopping epoch",
+        )
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("loss")
+    ax.set_title(f"{tr.task.name}: loss of each network's refit")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+    ax.grid(alpha=0.3)
+    losses = sorted({m.loss for m in nets if m.loss})
+    named = "; ".join(
+        f"{', '.join(n.name for n in nets if n.loss == loss)}: {loss}"
+        for loss in losses
+    )
+    if any_valid:
+        what = (
+            "Training (solid) and validation (dashed, the newest part of the "
+            "training period) loss of each network's grid-search winner, "
+            "refitted on the training period; circles: the epoch early "
+            "stopping keeps (lowest validation loss)."
+        )
+    else:
+        what = (
+            "Training loss of each network's grid-search winner, refitted on "
+            "the training period. Early stopping is off in this run, so there "
+            "is no validation split and no validation loss."
+        )
+    caption = what + (f" Loss: {named}." if named else "")
+    return Figure(_save(fig, path), caption)
 
 
 def _interval_models(tr: TaskResult) -> list:
@@ -247,79 +310,84 @@ def _interval_models(tr: TaskResult) -> list:
     return shown
 
 
-def _fan_chart(tr: TaskResult, path: Path) -> Path | None:
+def _fan_chart(tr: TaskResult, path: Path) -> Figure | None:
     shown = _interval_models(tr)
     if not shown:
         return None
     task = tr.task
-    steps = sorted({1, task.horizon})
-    k = min(task.plot_points, len(tr.y_test))
+    k = _recent_window(tr)
     fig, axes = plt.subplots(
-        len(steps),
-        len(shown),
-        figsize=(5.5 * len(shown), 3.0 * len(steps)),
-        squeeze=False,
-        sharey="row",
+        1, len(shown), figsize=(4.6 * len(shown), 3.4), squeeze=False, sharey="row"
     )
-    for row, step in enumerate(steps):
-        x = tr.target_times[-k:, step - 1]
-        for col, fc in enumerate(shown):
-            ax = axes[row, col]
-            color = "0.4" if fc.kind == "reference" else "tab:blue"
-            for nominal, alpha in ((0.95, 0.15), (0.8, 0.25), (0.5, 0.35)):
-                if nominal not in fc.bounds:
-                    continue
-                lower, upper = fc.bounds[nominal]
-                ax.fill_between(
-                    x,
-                    lower[-k:, step - 1],
-                    upper[-k:, step - 1],
-                    color=color,
-                    alpha=alpha,
-                    lw=0,
-                    label=f"{int(nominal * 100)} % interval",
-                )
-            ax.plot(x, fc.point[-k:, step - 1], color=color, lw=1.0, label="forecast")
-            ax.plot(x, tr.y_test[-k:, step - 1], color="black", lw=0.8, label="actual")
-            ax.set_title(f"{fc.name}: {step}-step-ahead, last {k} test points", fontsize=9)
-            ax.set_ylabel(task.unit)
-            ax.grid(alpha=0.3)
-            ax.tick_params(axis="x", labelsize=7)
-            if row == 0 and col == 0:
-                ax.legend(fontsize=7, loc="upper left", ncol=2)
-    fig.suptitle(f"{task.name}: fan charts (central prediction intervals)", fontsize=10)
-    return _save(fig, path)
+    fig.subplots_adjust(left=0.08, right=0.95, top=0.88, bottom=0.2, wspace=0.08)
+    x = tr.target_times[-k:, 0]
+    for ax, fc in zip(axes[0], shown, strict=True):
+        color = "#555555" if fc.kind == "reference" else "#0072B2"
+        for nominal, alpha in ((0.95, 0.15), (0.8, 0.25), (0.5, 0.35)):
+            if nominal not in fc.bounds:
+                continue
+            lower, upper = fc.bounds[nominal]
+            ax.fill_between(
+                x,
+                lower[-k:, 0],
+                upper[-k:, 0],
+                color=color,
+                alpha=alpha,
+                lw=0,
+                label=f"{int(nominal * 100)} % interval",
+            )
+        ax.plot(x, fc.point[-k:, 0], color=color, lw=1.2, label="forecast")
+        ax.plot(x, tr.y_test[-k:, 0], color="black", lw=1.0, label="actual")
+        ax.set_title(f"{fc.name}: 1-step-ahead")
+        ax.grid(alpha=0.3)
+        ax.tick_params(axis="x", labelrotation=20)
+    axes[0, 0].set_ylabel(task.unit)
+    axes[0, 0].legend(loc="upper left", ncol=2, framealpha=0.9)
+    names = " and ".join(fc.name for fc in shown)
+    caption = (
+        f"Fan charts over the last {k} test points: the 50, 80 and 95 % central "
+        f"1-step-ahead intervals of {names}."
+    )
+    return Figure(_save(fig, path), caption)
 
 
-def _calibration_plot(tr: TaskResult, path: Path) -> Path | None:
+def _calibration_plot(tr: TaskResult, path: Path) -> Figure | None:
     if not tr.interval_forecasts:
         return None
-    fig, ax = plt.subplots(figsize=(5, 4.5))
+    fig, ax = plt.subplots(figsize=(5.6, 4.2))
+    fig.subplots_adjust(left=0.14, right=0.97, top=0.9, bottom=0.13)
     ax.plot([0, 1], [0, 1], color="0.6", ls=":", lw=1, label="perfect calibration")
-    for i, fc in enumerate(tr.interval_forecasts):
+    for fc in tr.interval_forecasts:
         nominal = sorted(fc.bounds)
         empirical = []
         for c in nominal:
             lower, upper = fc.bounds[c]
-            empirical.append(float(np.mean((tr.y_test >= lower) & (tr.y_test <= upper))))
+            empirical.append(
+                float(np.mean((tr.y_test >= lower) & (tr.y_test <= upper)))
+            )
         ax.plot(
             nominal,
             empirical,
             marker="o",
             ms=4,
-            lw=2.0 if fc.kind == "network" else 1.0,
+            lw=2.0 if fc.kind == "network" else 1.2,
             ls="--" if fc.kind == "reference" else "-",
-            color=plt.get_cmap("tab10")(i % 10),
+            color="#CC79A7" if fc.name.endswith("-quantile") else _color(fc.name),
             label=fc.name,
         )
     ax.set_xlim(0.4, 1.0)
     ax.set_ylim(0.0, 1.0)
     ax.set_xlabel("nominal coverage")
-    ax.set_ylabel("empirical coverage on the test period (all steps)")
-    ax.set_title(f"{tr.task.name}: calibration of the prediction intervals", fontsize=9)
-    ax.legend(fontsize=7, loc="lower right")
+    ax.set_ylabel("empirical coverage (test, all steps)")
+    ax.set_title(f"{tr.task.name}: calibration of the prediction intervals")
+    ax.legend(loc="lower right", fontsize=8)
     ax.grid(alpha=0.3)
-    return _save(fig, path)
+    caption = (
+        "Calibration: empirical against nominal coverage of every model's central "
+        "intervals on the test period (on the dotted line: calibrated; below: "
+        "too narrow)."
+    )
+    return Figure(_save(fig, path), caption)
 
 
 def confusion_models(tr: TaskResult) -> list[ModelResult]:
@@ -335,36 +403,42 @@ def confusion_models(tr: TaskResult) -> list[ModelResult]:
     list of ModelResult
     """
     chosen = [m for m in tr.models if m.kind == "network"]
-    baselines = [m for m in tr.models if m.kind == "baseline"]
-    if baselines:
-        chosen.append(max(baselines, key=lambda m: m.test["accuracy"]))
-    return chosen
+    chosen.append(best_baseline(tr))
+    return _unique(chosen)
 
 
-def _confusion_plot(tr: TaskResult, path: Path) -> Path | None:
+def _confusion_plot(tr: TaskResult, path: Path) -> Figure | None:
     models = confusion_models(tr)
-    if not models:
-        return None
     labels = np.unique(tr.y_test)
-    side = 2.6 + 0.3 * len(labels)
+    side = 2.8 + 0.3 * len(labels)
     fig, axes = plt.subplots(
-        1, len(models), figsize=(side * len(models), side + 0.4), squeeze=False
+        1, len(models), figsize=(side * len(models), side + 0.5), squeeze=False
     )
+    fig.subplots_adjust(left=0.1, right=0.98, top=0.84, bottom=0.18, wspace=0.35)
     for ax, m in zip(axes[0], models, strict=True):
         ConfusionMatrixDisplay.from_predictions(
-            tr.y_test, m.predictions, labels=labels, ax=ax, colorbar=False
+            tr.y_test,
+            m.predictions,
+            labels=labels,
+            ax=ax,
+            colorbar=False,
+            cmap="Blues",
         )
-        ax.set_title(f"{m.name}: accuracy {m.test['accuracy']:.3f}", fontsize=9)
-        ax.tick_params(axis="x", labelrotation=45, labelsize=7)
-        ax.tick_params(axis="y", labelsize=7)
-    fig.suptitle(
-        f"{tr.task.name}: confusion matrices on the test split (rows: true class)",
-        fontsize=9,
+        seed = " (first seed)" if m.kind == "network" else ""
+        ax.set_title(
+            f"{m.name}{seed}: accuracy {np.mean(m.predictions == tr.y_test):.3f}"
+        )
+        ax.tick_params(axis="x", labelrotation=45)
+    caption = (
+        "Confusion matrices on the test split (rows: true class, columns: "
+        "predicted): "
+        + " and ".join(m.name for m in models)
+        + " (the network's first seed; its accuracy here is that seed's)."
     )
-    return _save(fig, path)
+    return Figure(_save(fig, path), caption)
 
 
-def task_figures(tr: TaskResult, out: Path) -> dict[str, Path]:
+def task_figures(tr: TaskResult, out: Path) -> dict[str, Figure]:
     """Draw the figures of one task into ``out``.
 
     Parameters
@@ -376,27 +450,22 @@ def task_figures(tr: TaskResult, out: Path) -> dict[str, Path]:
     Returns
     -------
     dict
-        Figure kind (``"forecast"``, ``"horizon"``, ``"fan"``,
-        ``"calibration"``, ``"loss"``, ``"accuracy"``, ``"confusion"``) -> path
-        of the PNG file.
+        Figure kind (``"forecast"``, ``"horizon"``, ``"loss"``, ``"fan"``,
+        ``"calibration"``, ``"confusion"``) -> :class:`Figure`.
     """
     name = tr.task.name
-    figures: dict[str, Path] = {}
-    if tr.task.kind == "forecast":
-        figures["forecast"] = _forecast_plot(tr, out / f"{name}_forecast.png")
-        figures["horizon"] = _horizon_plot(tr, out / f"{name}_error_by_step.png")
-        fan = _fan_chart(tr, out / f"{name}_fan_chart.png")
-        if fan is not None:
-            figures["fan"] = fan
-        calibration = _calibration_plot(tr, out / f"{name}_calibration.png")
-        if calibration is not None:
-            figures["calibration"] = calibration
-    else:
-        figures["accuracy"] = _accuracy_plot(tr, out / f"{name}_accuracy.png")
-        confusion = _confusion_plot(tr, out / f"{name}_confusion.png")
-        if confusion is not None:
-            figures["confusion"] = confusion
-    loss = _loss_plot(tr, out / f"{name}_loss_curves.png")
-    if loss is not None:
-        figures["loss"] = loss
-    return figures
+    ext = f".{FORMAT}"
+    drawn: dict[str, Figure | None] = {}
+    with plt.rc_context(_STYLE):
+        if tr.task.kind == "forecast":
+            drawn["forecast"] = _forecast_plot(tr, out / f"{name}_forecast{ext}")
+            drawn["horizon"] = _horizon_plot(tr, out / f"{name}_error_by_step{ext}")
+            drawn["loss"] = _loss_plot(tr, out / f"{name}_loss_curves{ext}")
+            drawn["fan"] = _fan_chart(tr, out / f"{name}_fan_chart{ext}")
+            drawn["calibration"] = _calibration_plot(
+                tr, out / f"{name}_calibration{ext}"
+            )
+        else:
+            drawn["confusion"] = _confusion_plot(tr, out / f"{name}_confusion{ext}")
+            drawn["loss"] = _loss_plot(tr, out / f"{name}_loss_curves{ext}")
+    return {kind: fig for kind, fig in drawn.items() if fig is not None}

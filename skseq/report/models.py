@@ -6,8 +6,8 @@ Every model of a task is a :class:`ModelSpec`: a name, a kind (``"network"``,
 :class:`~sklearn.model_selection.GridSearchCV`.
 
 All forecasting models receive the *same* windows: the task builds windows of
-the longest lookback it needs, and :class:`LastSteps` (the first step of
-every pipeline) keeps the newest ``lookback`` time steps of each window. The
+the longest lookback it needs, and :class:`skseq.LastSteps` (the first step
+of every pipeline) keeps the newest ``lookback`` time steps of each window. The
 lookback is then an ordinary hyperparameter (``last__lookback``) of the grid
 search, and every lookback is evaluated on exactly the same forecast origins.
 """
@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 from scipy import stats
-from sklearn.base import BaseEstimator, RegressorMixin, TransformerMixin
+from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.linear_model import Ridge
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
@@ -38,98 +38,16 @@ from skseq.intervals import (
     check_quantiles,
     interval_levels,
 )
+from skseq.time_axis import LastSteps
 from skseq.windows import FlattenWindows, SequenceScaler
 
+from .registry import CELLS
+
 __all__ = [
-    "CELLS",
-    "LastSteps",
     "ModelSpec",
     "ZeroForecastRegressor",
     "forecast_models",
-    "network_names",
 ]
-
-#: Recurrent cells benchmarked, in report order.
-CELLS: tuple[str, ...] = ("rnn", "lstm", "gru")
-
-
-class LastSteps(TransformerMixin, BaseEstimator):
-    """Keep the newest ``lookback`` time steps of every window.
-
-    Put first in a pipeline, it turns the lookback into a hyperparameter that
-    :class:`~sklearn.model_selection.GridSearchCV` can search while every
-    candidate sees the same samples. Slicing keeps a view: nothing is copied.
-
-    Parameters
-    ----------
-    lookback : int or None, default=None
-        Time steps to keep; None keeps the whole window.
-
-    Attributes
-    ----------
-    n_timesteps_in_ : int
-        Length of the windows seen in ``fit``.
-    """
-
-    def __init__(self, lookback: int | None = None):
-        self.lookback = lookback
-
-    def _steps(self, n_timesteps: int) -> int:
-        if self.lookback is None:
-            return n_timesteps
-        lookback = self.lookback
-        if isinstance(lookback, bool) or not isinstance(lookback, (int, np.integer)):
-            raise TypeError(f"lookback must be an int >= 1 or None, got {lookback!r}.")
-        if not 1 <= lookback <= n_timesteps:
-            raise ValueError(
-                f"lookback={lookback} must be between 1 and the window length "
-                f"{n_timesteps}."
-            )
-        return int(lookback)
-
-    def fit(self, X: Any, y: Any = None) -> LastSteps:
-        """Check the lookback against the window length.
-
-        Parameters
-        ----------
-        X : ndarray of shape (n_samples, n_timesteps, n_features) or (n_samples, n_timesteps)
-            Windows, oldest time step first.
-        y : None
-            Ignored.
-
-        Returns
-        -------
-        self : LastSteps
-        """
-        X = np.asarray(X)
-        if X.ndim not in (2, 3):
-            raise ValueError(f"LastSteps expects 2-D or 3-D windows, got {X.ndim}-D.")
-        self._steps(X.shape[1])
-        self.n_timesteps_in_ = X.shape[1]
-        return self
-
-    def transform(self, X: Any) -> np.ndarray:
-        """Return ``X[:, -lookback:]`` (a view).
-
-        Parameters
-        ----------
-        X : ndarray of shape (n_samples, n_timesteps, n_features) or (n_samples, n_timesteps)
-            Windows.
-
-        Returns
-        -------
-        ndarray of shape (n_samples, lookback, n_features) or (n_samples, lookback)
-        """
-        check_is_fitted(self, "n_timesteps_in_")
-        X = np.asarray(X)
-        return X[:, X.shape[1] - self._steps(X.shape[1]) :]
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.allow_nan = True
-        tags.input_tags.three_d_array = True
-        return tags
-
 
 class ZeroForecastRegressor(RegressorMixin, BaseEstimator):
     """Forecast zero for every step: the random walk, for return targets.
@@ -252,21 +170,6 @@ class ModelSpec:
     estimator: Any
     param_grid: dict[str, list[Any]] = field(default_factory=dict)
     description: str = ""
-
-
-def network_names() -> list[str]:
-    """Names of the recurrent models available in this installation.
-
-    Returns
-    -------
-    list of str
-        ``["rnn", "lstm", "gru"]``, plus ``"seq2seq"`` when
-        ``skseq.Seq2SeqRegressor`` exists.
-    """
-    names = list(CELLS)
-    if hasattr(skseq, "Seq2SeqRegressor"):
-        names.append("seq2seq")
-    return names
 
 
 def _network_params(budget: Any, seed: int) -> dict[str, Any]:

@@ -29,7 +29,7 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-from .runner import BenchmarkResult
+from .results import BenchmarkResult
 from .writer import write_report
 
 __all__ = ["MARKER", "OutputFolderError", "check_output_folder", "publish_report"]

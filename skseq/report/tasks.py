@@ -55,6 +55,10 @@ class Budget:
         Ridge penalties searched.
     rows : str
         Key of :attr:`ForecastTask.rows` (how much of each series is used).
+    n_seeds : int, default=1
+        Seeds each forecasting network's grid-search winner is trained with
+        (the run's seed and the following ones); with more than one, its test
+        scores are the mean over the seeds and the report shows mean ± sd.
     """
 
     name: str
@@ -68,6 +72,7 @@ class Budget:
     n_splits: int
     ridge_alphas: tuple[float, ...]
     rows: str
+    n_seeds: int = 1
 
     def lookbacks(self, task: ForecastTask) -> list[int]:
         """The lookbacks of ``task`` searched in this mode.

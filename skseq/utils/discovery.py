@@ -28,7 +28,7 @@ def all_estimators(type_filter: str | None = None) -> list[tuple[str, type]]:
     --------
     >>> from skseq.utils.discovery import all_estimators
     >>> [name for name, _ in all_estimators("transformer")]
-    ['FlattenWindows', 'LagsToSequence', 'SequenceScaler', 'SlidingWindows']
+    ['FlattenWindows', 'LagsToSequence', 'LastSteps', 'ResampleSequences', 'SequenceScaler', 'SlidingWindows']
     """
     import importlib
 
