@@ -11,7 +11,7 @@ persistence and ridge regression on the lags, on the same test hours: the
 newest 20 % of the origins, split by time across the airports by
 ``TimeSeriesWindowSplit``.
 
-Run: ``python examples/global_model.py`` (a few minutes on 2 cores).
+Run: ``python examples/global_model.py`` (a minute or two on 2 cores).
 ``SKSEQ_EXAMPLES_QUICK=1``: a few-second check, its numbers mean nothing.
 The figure goes to ``$SKSEQ_EXAMPLES_OUT`` (default: ``examples-output``).
 """
@@ -92,6 +92,7 @@ print(f"lowest MAE: {best}" + ("" if "GRU" in best else ": no network beats it")
 # %% The figure: MAE per airport.
 ax = table[list(AIRPORTS)].T.plot.bar(figsize=(7, 4), rot=0)
 ax.set(ylabel="test MAE, deg F", title=f"Temperature 1-{HORIZON} h ahead")
+ax.legend(loc="upper left", bbox_to_anchor=(1, 1))
 OUT.mkdir(parents=True, exist_ok=True)
 ax.figure.savefig(OUT / "global_model.png", dpi=120, bbox_inches="tight")
 print(f"figure written to {OUT / 'global_model.png'}")

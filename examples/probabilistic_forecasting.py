@@ -86,12 +86,13 @@ print(
 # %% The figure: the quantile GRU's and the random walk's intervals.
 fig, ax = plt.subplots(figsize=(11, 4))
 days = np.arange(len(y_test))
-for name, color in (("random walk", "0.6"), ("GRU quantile", "C0")):
-    lower, upper = intervals[name]
-    ax.fill_between(days, lower, upper, color=color, alpha=0.35, label=f"{name}, 80 %")
+lower, upper = intervals["GRU quantile"]
+ax.fill_between(days, lower, upper, color="C0", alpha=0.4, label="GRU quantile, 80 %")
+ax.plot(days, intervals["random walk"][0], "C3--", label="random walk, 80 %")
+ax.plot(days, intervals["random walk"][1], "C3--")
 ax.plot(days, y_test, color="black", lw=0.7, label="actual return")
 ax.set(xlabel="test day", ylabel="log return, %", title="80 % intervals, test year")
-ax.legend(loc="upper left")
+ax.legend(loc="lower left", ncols=3)
 OUT.mkdir(parents=True, exist_ok=True)
 fig.savefig(OUT / "probabilistic_forecasting.png", dpi=120, bbox_inches="tight")
 print(f"figure written to {OUT / 'probabilistic_forecasting.png'}")

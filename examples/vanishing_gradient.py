@@ -62,7 +62,7 @@ for length in LENGTHS:
         mse[cell].append(np.mean((models[cell].predict(X_test) - y_test) ** 2))
     print(f"T = {length:3d}: " + ", ".join(f"{c} {mse[c][-1]:.4f}" for c in CELLS))
 
-# %% ||d loss / d x_t||, fresh and trained (the target standardised: scale_target).
+# %% ||d loss / d x_t||, fresh and trained; 0 means below float32's range.
 X_grad, y_grad = X_test[:256], y_test[:256]  # the longest sequences
 gradients = {}
 for cell, model in models.items():
@@ -84,7 +84,7 @@ scores = ", ".join(f"{bias}: {value:.4f}" for bias, value in bias_mse.items())
 print(f"LSTM, T = {LENGTHS[-1]}, test MSE by forget_bias: {scores}")
 
 # %% The figure: test error against T, and the gradient through time.
-fig, axes = plt.subplots(1, 3, figsize=(15, 4))
+fig, axes = plt.subplots(1, 3, figsize=(15, 4), layout="constrained")
 for cell in CELLS:
     axes[0].plot(LENGTHS, mse[cell], "o-", label=cell.upper())
     for ax, grad in zip(axes[1:], gradients[cell], strict=True):
