@@ -179,7 +179,8 @@ def _horizon_plot(tr: TaskResult, path: Path) -> Figure:
         )
         return Figure(_save(fig, path), caption)
     fig, ax = plt.subplots(figsize=(8, 4))
-    fig.subplots_adjust(left=0.1, right=0.78, top=0.9, bottom=0.13)
+    # Room on the right for the legend's longest name, "ridge-global (winner)".
+    fig.subplots_adjust(left=0.1, right=0.72, top=0.9, bottom=0.13)
     steps = np.arange(1, task.horizon + 1)
     shown = _horizon_models(tr)
     for m in shown:
