@@ -22,10 +22,8 @@ from .registry import CELLS
 from .results import BenchmarkConfig, ModelResult, TaskResult
 from .search import (
     Progress,
-    fold_scores,
     grid_search,
-    loss_description,
-    refit_history,
+    search_result,
     short_params,
     torch_threads,
     worker_pool,
@@ -267,21 +265,15 @@ def _model_result(
     test: dict[str, Any],
     pred: np.ndarray,
 ) -> ModelResult:
-    return ModelResult(
-        name=spec.name,
-        kind=spec.kind,
-        description=spec.description,
+    return search_result(
+        spec,
+        search,
+        sign=1.0,
         best_params=_network_params(spec, search),
-        cv_score=float(search.best_score_),
-        cv_fold_scores=fold_scores(search, 1.0),
-        n_candidates=len(search.cv_results_["params"]),
-        search_time=seconds,
-        refit_time=float(search.refit_time_),
+        seconds=seconds,
+        caught=caught,
         test=test,
-        predictions=pred,
-        history=refit_history(search),
-        warnings=caught,
-        loss=loss_description(search),
+        pred=pred,
     )
 
 

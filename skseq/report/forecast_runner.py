@@ -21,10 +21,8 @@ from .results import BenchmarkConfig, ModelResult, TaskResult
 from .search import (
     Progress,
     as_2d,
-    fold_scores,
     grid_search,
-    loss_description,
-    refit_history,
+    search_result,
     seed_predictions,
     short_params,
     torch_threads,
@@ -201,7 +199,7 @@ def _seed_metrics(
     """
     X_train, y_train, X_test = data
     y_test, scale, y_last = truth
-    seeds = [config.seed + k for k in range(config.budget.n_seeds)]
+    seeds = [config.seed, *_extra_seeds(config)]
     pooled = getattr(search, "seed_predictions_", None)
     if pooled is not None:
         preds = [pooled[seed] for seed in seeds[1:]]
@@ -356,22 +354,15 @@ def run_forecast_task(
                 config,
             )
             seconds += time.perf_counter() - t0
-        result = ModelResult(
-            name=spec.name,
-            kind=spec.kind,
-            description=spec.description,
+        result = search_result(
+            spec,
+            search,
+            sign=-1.0,
             best_params=short_params(search.best_params_),
-            cv_score=-float(search.best_score_),
-            cv_fold_scores=fold_scores(search, -1.0),
-            n_candidates=len(search.cv_results_["params"]),
-            search_time=seconds,
-            refit_time=float(search.refit_time_),
+            seconds=seconds,
+            caught=caught,
             test=test,
-            predictions=pred,
-            history=refit_history(search),
-            warnings=caught,
-            loss=loss_description(search),
-            panel=spec.panel,
+            pred=pred,
         )
         results.append(result)
         progress(

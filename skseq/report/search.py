@@ -22,7 +22,7 @@ from sklearn.model_selection import GridSearchCV
 from skseq.metrics import mae
 
 from .models import ModelSpec
-from .results import BenchmarkConfig
+from .results import BenchmarkConfig, ModelResult
 
 __all__ = [
     "Progress",
@@ -30,6 +30,7 @@ __all__ = [
     "loss_description",
     "seed_predictions",
     "torch_threads",
+    "search_result",
     "worker_pool",
 ]
 
@@ -317,6 +318,41 @@ def fold_scores(search: GridSearchCV, sign: float) -> list[float]:
     return [
         sign * float(search.cv_results_[f"split{k}_test_score"][i]) for k in range(n)
     ]
+
+
+def search_result(
+    spec: ModelSpec,
+    search: GridSearchCV,
+    *,
+    sign: float,
+    best_params: dict[str, Any],
+    seconds: float,
+    caught: dict[str, int],
+    test: dict[str, Any],
+    pred: np.ndarray,
+) -> ModelResult:
+    """The :class:`ModelResult` of a fitted search.
+
+    ``sign`` turns the scorer's value into the reported CV score (-1 for
+    errors, which scikit-learn maximises negated; 1 for accuracies).
+    """
+    return ModelResult(
+        name=spec.name,
+        kind=spec.kind,
+        description=spec.description,
+        best_params=best_params,
+        cv_score=sign * float(search.best_score_),
+        cv_fold_scores=fold_scores(search, sign),
+        n_candidates=len(search.cv_results_["params"]),
+        search_time=seconds,
+        refit_time=float(search.refit_time_),
+        test=test,
+        predictions=pred,
+        history=refit_history(search),
+        warnings=caught,
+        loss=loss_description(search),
+        panel=spec.panel,
+    )
 
 
 def _fit_predict(model: Any, X_train: Any, y_train: Any, X_test: Any) -> np.ndarray:
