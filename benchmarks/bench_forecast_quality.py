@@ -250,8 +250,8 @@ def network_forecast(
         random_state=seed,
         normalize=args.normalize or None,
         categorical_features=data.categorical or None,
-        **json.loads(args.params),
     )
+    params.update(json.loads(args.params))
     if cell == "seq2seq":
         model = skseq.Seq2SeqRegressor(**params, known_future=data.known_future or None)
     else:

@@ -475,3 +475,19 @@ def test_scorers_and_backtest_per_step():
     assert res.predictions.eval("lower <= y_pred <= upper").all()
     with pytest.raises(TypeError, match="point forecasts only"):
         backtest(GRURegressor(**TINY), X, Y, cv=2, scoring=["coverage"])
+
+
+def test_absolute_error_loss_learns_the_median_not_the_mean():
+    # y = last value + exponential noise: mean offset 1, median offset ln 2.
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(400, 6, 1))
+    y = X[:, -1, 0] + rng.exponential(1.0, size=400)
+    offsets = {}
+    for loss in ("squared_error", "absolute_error"):
+        model = GRURegressor(
+            hidden_size=8, max_epochs=60, lr=1e-2, loss=loss, random_state=0
+        ).fit(X, y)
+        offsets[loss] = float(np.median(model.predict(X) - X[:, -1, 0]))
+        assert not hasattr(model, "predict_interval")  # a point loss
+    assert abs(offsets["absolute_error"] - np.log(2)) < 0.15
+    assert abs(offsets["squared_error"] - 1.0) < 0.15

@@ -28,7 +28,10 @@ from ..nn.distributions import (
 )
 
 #: Values of the ``loss`` parameter of the regressors.
-LOSSES = ("squared_error", "quantile", "gaussian", "student_t")
+LOSSES = ("squared_error", "absolute_error", "quantile", "gaussian", "student_t")
+
+#: Losses of plain point forecasts (no distribution head, no quantile methods).
+POINT_LOSSES = ("squared_error", "absolute_error")
 
 PROBABILISTIC_CONSTRAINTS: dict = {
     "loss": [StrOptions(set(LOSSES))],
@@ -36,10 +39,13 @@ PROBABILISTIC_CONSTRAINTS: dict = {
 }
 
 PROBABILISTIC_DOC = """
-    loss : {"squared_error", "quantile", "gaussian", "student_t"}, \
-default="squared_error"
+    loss : {"squared_error", "absolute_error", "quantile", "gaussian", \
+"student_t"}, default="squared_error"
         Training loss and output head. ``"squared_error"``: point forecasts
-        (MSE). ``"quantile"``: one output per target column and level of
+        (MSE), the conditional mean. ``"absolute_error"``: point forecasts
+        trained on the mean absolute error (L1), the conditional median:
+        the loss to use when forecasts are judged by MAE, and robust to
+        outliers in ``y``. ``"quantile"``: one output per target column and level of
         ``quantiles``, trained with the pinball loss; the quantiles are a
         base value plus cumulative positive increments, so they never
         cross. ``"gaussian"``: mean and standard deviation per column,
@@ -59,7 +65,7 @@ default="squared_error"
 
 def _is_probabilistic(estimator) -> bool:
     """Only models trained for a distribution have the quantile methods."""
-    return estimator.loss != "squared_error"
+    return estimator.loss not in POINT_LOSSES
 
 
 class ProbabilisticRegressorMixin:
@@ -67,7 +73,8 @@ class ProbabilisticRegressorMixin:
 
     Used by ``_RegressorBase``; relies on its ``_forward`` (network outputs,
     standardised) and ``y_mean_``/``y_scale_``/``_y_is_1d``. With
-    ``loss="squared_error"`` the quantile methods are absent
+    a point loss (``"squared_error"``, ``"absolute_error"``) the quantile
+    methods are absent
     (``hasattr(model, "predict_interval")`` is False), as scikit-learn does
     for ``predict_proba`` of classifiers that cannot give one.
     """
@@ -75,7 +82,7 @@ class ProbabilisticRegressorMixin:
     # -- training ---------------------------------------------------------
     @property
     def _distribution(self) -> str | None:
-        return None if self.loss == "squared_error" else self.loss
+        return None if self.loss in POINT_LOSSES else self.loss
 
     def _levels(self) -> np.ndarray:
         return check_quantiles(self.quantiles)
@@ -104,6 +111,8 @@ class ProbabilisticRegressorMixin:
             return GaussianNLLLoss
         if self.loss == "student_t":
             return functools.partial(StudentTNLLLoss, n_targets=len(self.y_mean_))
+        if self.loss == "absolute_error":
+            return nn.L1Loss
         return nn.MSELoss
 
     # -- prediction -------------------------------------------------------

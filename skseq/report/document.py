@@ -164,7 +164,13 @@ _METHOD = [
 
 
 #: Keys of ``TaskResult.data`` shown in tables rather than in the data list.
-_HIDDEN_DATA = ("published", "published_sources", "published_keys", "target")
+_HIDDEN_DATA = (
+    "published",
+    "published_sources",
+    "published_keys",
+    "target",
+    "run_mode",
+)
 
 
 def slug(text: str) -> str:

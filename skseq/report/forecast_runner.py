@@ -129,6 +129,7 @@ def panel_windows(
         horizon=task.horizon,
         lookback=lookback,
         min_history="full",
+        known_future=list(task.known_future) or None,
         return_index=True,
     )
     y = y if isinstance(y, pd.DataFrame) else y.to_frame()
@@ -243,6 +244,7 @@ def run_forecast_task(
         horizon=task.horizon,
         lookback=lookback,
         min_history="full",
+        known_future=list(task.known_future) or None,
         return_index=True,
     )
     y = y.to_numpy()
@@ -274,6 +276,16 @@ def run_forecast_task(
         "window": f"{lookback} steps for the baselines; ridge searches lookbacks "
         f"{budget.lookbacks(task)}, the networks {budget.network_lookbacks(task)}",
         "horizon": task.horizon,
+        "run_mode": budget.name,
+        **(
+            {
+                "known future": f"{', '.join(task.known_future)} at every forecast "
+                f"step ({task.n_known_future} lead columns), read by the networks "
+                "only"
+            }
+            if task.known_future
+            else {}
+        ),
         "train": f"{n_train} origins, {span(origins[:n_train])}",
         "gap": f"{gap} origin(s) left out between training and test",
         "test": f"{n_test} origins, {span(origins[n - n_test :])}",

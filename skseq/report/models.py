@@ -182,8 +182,9 @@ class ModelSpec:
     train_stride: int = 1
 
 
-def _network_params(budget: Any, seed: int) -> dict[str, Any]:
+def _network_params(budget: Any, seed: int, task: Any) -> dict[str, Any]:
     return {
+        "loss": task.network_loss,
         "max_epochs": budget.max_epochs,
         "batch_size": budget.batch_size,
         "lr": budget.lr,
@@ -224,7 +225,7 @@ def forecast_models(task: Any, budget: Any, seed: int) -> list[ModelSpec]:
         est = _network_pipeline(
             skseq.RecurrentRegressor(
                 cell=cell,
-                **_network_params(budget, seed),
+                **_network_params(budget, seed, task),
                 **_normalisation(task, skseq.RecurrentRegressor),
             ),
             net_lookbacks,
@@ -237,6 +238,7 @@ def forecast_models(task: Any, budget: Any, seed: int) -> list[ModelSpec]:
                 est,
                 dict(net_grid),
                 f"{cell.upper()} seq2vec network, direct multi-step head"
+                + _known_future_note(task)
                 + _normalisation_note(task),
                 train_stride=task.train_stride,
             )
@@ -247,7 +249,9 @@ def forecast_models(task: Any, budget: Any, seed: int) -> list[ModelSpec]:
         specs.append(_global_network_spec(net_lookbacks, budget, seed, task, net_grid))
 
     def full(est: Any) -> Pipeline:
-        return Pipeline([("last", LastSteps(longest)), ("model", est)])
+        return Pipeline(
+            [("last", LastSteps(longest)), *_past_only(task), ("model", est)]
+        )
 
     t = task.target_position
     if task.returns:
@@ -305,6 +309,7 @@ def forecast_models(task: Any, budget: Any, seed: int) -> list[ModelSpec]:
             Pipeline(
                 [
                     ("last", LastSteps(lookbacks[0])),
+                    *_past_only(task),
                     ("flat", FlattenWindows()),
                     ("scale", StandardScaler()),
                     ("model", Ridge()),
@@ -323,6 +328,7 @@ def forecast_models(task: Any, budget: Any, seed: int) -> list[ModelSpec]:
                     [
                         ("last", LastSteps(lookbacks[0])),
                         ("values", FunctionTransformer(without_series_code)),
+                        *_past_only(task),
                         ("flat", FlattenWindows()),
                         ("scale", StandardScaler()),
                         ("model", Ridge()),
@@ -339,6 +345,33 @@ def forecast_models(task: Any, budget: Any, seed: int) -> list[ModelSpec]:
             )
         )
     return specs
+
+
+def without_last_features(X: Any, n: int) -> np.ndarray:
+    """Windows without their last ``n`` features.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_timesteps, n_features)
+    n : int
+
+    Returns
+    -------
+    ndarray of shape (n_samples, n_timesteps, n_features - n)
+    """
+    return np.asarray(X)[:, :, : X.shape[2] - n]
+
+
+def _past_only(task: Any) -> list[tuple[str, Any]]:
+    """The pipeline step that drops a task's known-future lead columns (none
+    when the task has none): the models other than the networks read the
+    observed past only."""
+    if not task.n_known_future:
+        return []
+    drop = FunctionTransformer(
+        without_last_features, kw_args={"n": task.n_known_future}
+    )
+    return [("past", drop)]
 
 
 def without_series_code(X: Any) -> np.ndarray:
@@ -367,7 +400,10 @@ def _global_network_spec(
         else _normalisation(task, skseq.RecurrentRegressor)
     )
     model = skseq.RecurrentRegressor(
-        cell="gru", categorical_features=[-1], **_network_params(budget, seed), **norm
+        cell="gru",
+        categorical_features=[-1],
+        **_network_params(budget, seed, task),
+        **norm,
     )
     est = Pipeline([("last", LastSteps(lookbacks[0])), ("model", model)])
     return ModelSpec(
@@ -376,7 +412,9 @@ def _global_network_spec(
         est,
         dict(grid),
         f"one GRU trained on {task.panel_description}; scored on this task's "
-        "series (CV MAE over all series)" + _normalisation_note(task),
+        "series (CV MAE over all series)"
+        + _known_future_note(task)
+        + _normalisation_note(task),
         panel=True,
         train_stride=task.panel_train_stride,
     )
@@ -394,11 +432,22 @@ def _normalisation(task: Any, cls: type) -> dict[str, Any]:
     return {"normalize": task.normalize, "target_index": task.target_position}
 
 
+def _known_future_note(task: Any) -> str:
+    if not task.n_known_future:
+        return ""
+    return f"; reads {', '.join(task.known_future)} of every forecast step"
+
+
 def _normalisation_note(task: Any) -> str:
     if task.returns:
         return ""
     unit = "the window's spread" if task.normalize == "window" else "typical changes"
-    return f"; learns the change from the last observed value, in units of {unit}"
+    loss = (
+        "; trained on the absolute error"
+        if task.network_loss == "absolute_error"
+        else ""
+    )
+    return f"{loss}; learns the change from the last observed value, in units of {unit}"
 
 
 def _network_pipeline(model: Any, lookbacks: list[int], task: Any) -> Pipeline:
@@ -413,9 +462,12 @@ def _network_pipeline(model: Any, lookbacks: list[int], task: Any) -> Pipeline:
 def _seq2seq_spec(lookbacks: list[int], budget: Any, seed: int, task: Any) -> ModelSpec:
     """The encoder-decoder regressor, when the installed skseq has one."""
     cls = skseq.Seq2SeqRegressor
-    params = _network_params(budget, seed)
+    params = _network_params(budget, seed, task)
     accepted = cls().get_params()
     params = {k: v for k, v in params.items() if k in accepted}
+    if task.n_known_future and "known_future" in accepted:
+        # The lead columns are the windows' last ones (no series code here).
+        params["known_future"] = list(range(-task.n_known_future, 0))
     est = _network_pipeline(cls(**params, **_normalisation(task, cls)), lookbacks, task)
     grid: dict[str, list[Any]] = {"last__lookback": lookbacks}
     if "hidden_size" in accepted:
@@ -425,6 +477,12 @@ def _seq2seq_spec(lookbacks: list[int], budget: Any, seed: int, task: Any) -> Mo
         "network",
         est,
         grid,
-        "encoder-decoder (seq2seq) network, LSTM cells" + _normalisation_note(task),
+        "encoder-decoder (seq2seq) network, LSTM cells"
+        + (
+            f"; the decoder reads {', '.join(task.known_future)} of each step"
+            if task.n_known_future
+            else ""
+        )
+        + _normalisation_note(task),
         train_stride=task.train_stride,
     )

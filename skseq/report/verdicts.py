@@ -10,6 +10,7 @@ from .comparisons import (
     best_baseline,
     best_network,
     compare,
+    dm_per_step,
     network_best_on_test,
 )
 from .formatting import (
@@ -26,7 +27,9 @@ from .results import ModelResult, TaskResult
 
 __all__ = [
     "classification_verdict",
+    "forecast_target_verdict",
     "forecast_verdict",
+    "steps_against",
     "interval_verdict",
     "no_network_beats",
     "outcome_text",
@@ -174,6 +177,10 @@ def forecast_verdict(tr: TaskResult) -> list[str]:
                 f"({_mae_text(top, unit)}), is {outcome_text(compare(tr, top, base))}; "
                 "picked on the test period, it is the optimistic view."
             )
+        if task.horizon > 1:
+            lines.append(
+                f"Step by step (first seed's forecasts): {_by_step_text(tr, chosen, base)}."
+            )
         sentence = no_network_beats(tr)
         if sentence is not None:
             lines.append(sentence)
@@ -199,6 +206,7 @@ def forecast_verdict(tr: TaskResult) -> list[str]:
         )
     else:
         lines.append("No classical baseline beats the random walk either.")
+    lines += forecast_target_verdict(tr)
     if task.returns:
         any_sig = any(significant_steps(m) for m in tr.models if m.kind != "reference")
         if not any_sig:
@@ -216,6 +224,106 @@ def forecast_verdict(tr: TaskResult) -> list[str]:
                 "step. With many models and steps tested, a few p-values below "
                 "0.05 are expected by chance alone: treat this as weak evidence, "
                 "not as a trading signal."
+            )
+    return lines
+
+
+def steps_against(
+    tr: TaskResult, model: ModelResult, against: ModelResult
+) -> tuple[list[int], list[int]]:
+    """Horizon steps where ``model`` is significantly better, and worse, than
+    ``against`` (Diebold-Mariano per step on the absolute errors, 5 %).
+
+    Parameters
+    ----------
+    tr : TaskResult
+    model, against : ModelResult
+
+    Returns
+    -------
+    better, worse : list of int
+        1-based steps.
+    """
+    dm = dm_per_step(tr.y_test - model.predictions, tr.y_test - against.predictions)
+    p, stat = dm["pvalue"], dm["statistic"]
+    better = [k + 1 for k in range(len(p)) if p[k] < ALPHA and stat[k] < 0]
+    worse = [k + 1 for k in range(len(p)) if p[k] < ALPHA and stat[k] > 0]
+    return better, worse
+
+
+def _ranges(steps: list[int]) -> str:
+    """``[1, 2, 3, 7]`` -> ``"1-3, 7"``."""
+    parts: list[str] = []
+    for step in steps:
+        if parts and step == int(parts[-1].split("-")[-1]) + 1:
+            parts[-1] = f"{parts[-1].split('-')[0]}-{step}"
+        else:
+            parts.append(str(step))
+    return ", ".join(parts)
+
+
+def _by_step_text(tr: TaskResult, model: ModelResult, against: ModelResult) -> str:
+    better, worse = steps_against(tr, model, against)
+    total = tr.task.horizon
+    text = f"{model.name} is significantly better than {against.name} at {len(better)}"
+    text += f" of {total} steps" + (f" ({_ranges(better)})" if better else "")
+    text += f", worse at {len(worse)}" + (f" ({_ranges(worse)})" if worse else "")
+    return text + f", a tie at {total - len(better) - len(worse)}"
+
+
+def forecast_target_verdict(tr: TaskResult) -> list[str]:
+    """The task's default-run targets (report figures, not tests), met or missed.
+
+    Parameters
+    ----------
+    tr : TaskResult
+
+    Returns
+    -------
+    list of str
+        One sentence per target of the task (none without targets or
+        networks).
+    """
+    task = tr.task
+    nets = [m for m in tr.models if m.kind == "network"]
+    if not nets:
+        return []
+    has_targets = task.target_ratio is not None or task.target_beats_by_step
+    mode = tr.data.get("run_mode", "default")
+    if has_targets and mode not in ("default", "full"):
+        return [f"This task's targets are set for the default run, not a {mode} run."]
+    lines: list[str] = []
+    if task.target_ratio is not None:
+        base = best_baseline(tr)
+        base_mae = mean_score(base, "mae")
+        top = min(nets, key=lambda m: mean_score(m, "mae"))
+        chosen = best_network(tr)
+        ratio = mean_score(top, "mae") / base_mae
+        word = "met" if ratio <= task.target_ratio else "missed"
+        text = (
+            f"Target: the best network's test MAE at most {task.target_ratio:.2f} "
+            f"times the best baseline's: **{word}**, {top.name} "
+            f"{_mae_text(top, task.unit)} is {ratio:.3f} times {base.name}'s "
+            f"{fmt_number(base_mae)}"
+        )
+        if chosen is not None and chosen is not top:
+            text += (
+                f" (the network chosen by cross-validation, {chosen.name}: "
+                f"{mean_score(chosen, 'mae') / base_mae:.3f} times)"
+            )
+        lines.append(text + ".")
+    if task.target_beats_by_step is not None and task.horizon > 1:
+        names = [m.name for m in tr.models]
+        if task.target_beats_by_step in names:
+            against = tr.model(task.target_beats_by_step)
+            counts = {m.name: len(steps_against(tr, m, against)[0]) for m in nets}
+            top = max(nets, key=lambda m: counts[m.name])
+            word = "met" if counts[top.name] > task.horizon / 2 else "missed"
+            lines.append(
+                f"Target: a network beats {against.name} with Diebold-Mariano "
+                f"significance at most of the {task.horizon} steps: **{word}**; "
+                f"step by step, {_by_step_text(tr, top, against)} (first seed's "
+                "forecasts)."
             )
     return lines
 
