@@ -24,8 +24,13 @@ Variants (``--variants``, comma-separated; each is one network or ridge row):
     code with an embedding instead of sin/cos of the hour or day of year;
     ridge gets the same code one-hot (``ridge@calendar``).
 ``...@future``
-    The same code of every forecast step as known-future lead columns
-    (``make_supervised(known_future=...)``); seq2seq's decoder reads them.
+    The calendar of every forecast step as known-future lead columns
+    (``make_supervised(known_future=...)``): the task's ``known_future``
+    columns (sin/cos, as in the report) or, with ``@calendar``, the embedded
+    code; seq2seq's decoder reads them.
+
+Every variant reads the report's columns (``skseq/report/tasks.py``; NYC:
+the wind vector and the day of the year, Seattle: the day's weather type).
 
 Examples::
 
@@ -54,14 +59,15 @@ from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 import skseq
 from skseq import FlattenWindows, make_supervised
-from skseq.datasets import load_weather_daily, load_weather_hourly
 from skseq.metrics import diebold_mariano
 from skseq.model_selection import TimeSeriesWindowSplit
 from skseq.report.models import LastSteps
 from skseq.report.tasks import TASKS
+from skseq.report.tasks import _nyc_frame as _task_nyc_frame
 
 AIRPORTS = ("JFK", "LGA", "EWR")
-NYC_COLUMNS = ["temp", "dewp", "humid", "wind_speed", "pressure"]
+#: Columns of the report's frames left out (``--drop``).
+DROPPED: list[str] = []
 
 
 @dataclass
@@ -78,25 +84,22 @@ class Data:
 
 
 def _nyc_frame(airport: str, calendar: str) -> pd.DataFrame:
-    raw = load_weather_hourly(airport)
-    frame = raw[NYC_COLUMNS].interpolate(limit_direction="both")
-    hour = raw.index.hour.to_numpy()
-    if calendar == "cyclic":
-        frame["hour_sin"] = np.sin(2 * np.pi * hour / 24)
-        frame["hour_cos"] = np.cos(2 * np.pi * hour / 24)
-    else:
-        frame["hour"] = hour
+    """The report's columns (``tasks._nyc_frame``); ``"embed"``: the hour as
+    an integer code instead of its sin/cos."""
+    frame = _task_nyc_frame(airport, None)
+    if calendar == "embed":
+        frame = frame.drop(columns=["hour_sin", "hour_cos"])
+        frame["hour"] = frame.index.hour.to_numpy()
     return frame
 
 
 def _seattle_frame(calendar: str) -> pd.DataFrame:
-    raw = load_weather_daily()
-    frame = raw[["temp_max", "temp_min", "precipitation", "wind"]].copy()
-    if calendar == "cyclic":
-        angle = 2 * np.pi * raw.index.day_of_year.to_numpy() / 365.25
-        frame["doy_sin"], frame["doy_cos"] = np.sin(angle), np.cos(angle)
-    else:
-        frame["month"] = raw.index.month.to_numpy() - 1
+    """The report's columns; ``"embed"``: the month as an integer code instead
+    of sin/cos of the day of the year."""
+    frame, _ = TASKS["seattle"].load({"rows": None})
+    if calendar == "embed":
+        frame = frame.drop(columns=["doy_sin", "doy_cos"])
+        frame["month"] = frame.index.month.to_numpy() - 1
     return frame
 
 
@@ -118,14 +121,17 @@ def load(
     task = TASKS[task_name]
     horizon = task.horizon
     code = "hour" if task_name == "nyc-hourly" else "month"
-    known = [code] if future else None
+    # Known-future leads: the calendar code (embedded) or the task's own
+    # known-future columns (sin/cos, as in the report).
+    calendar_columns = [code] if calendar == "embed" else list(task.known_future)
+    known = calendar_columns if future else None
     if task_name == "nyc-hourly":
-        frames = {a: _nyc_frame(a, calendar) for a in AIRPORTS}
+        frames = {a: _nyc_frame(a, calendar).drop(columns=DROPPED) for a in AIRPORTS}
         source = frames if panel else frames["JFK"]
     else:
         if panel:
             raise ValueError("@global needs the nyc-hourly task.")
-        source = _seattle_frame(calendar)
+        source = _seattle_frame(calendar).drop(columns=DROPPED)
     X, y, origins = make_supervised(
         source,
         task.target,
@@ -148,7 +154,8 @@ def load(
     categorical: list[int] = []
     if calendar == "embed":
         categorical.append(n_base - 1)
-    lead = list(range(n_base, n_base + horizon)) if future else []
+    n_lead = len(known or ()) * horizon
+    lead = list(range(n_base, n_base + n_lead))
     if future and calendar == "embed":
         categorical += lead
     if panel:
@@ -248,6 +255,7 @@ def network_forecast(
         validation_fraction=0.15,
         patience=args.patience,
         random_state=seed,
+        loss=args.loss,
         normalize=args.normalize or None,
         categorical_features=data.categorical or None,
     )
@@ -299,11 +307,20 @@ def main() -> None:
     )
     parser.add_argument("--seeds", default="0")
     parser.add_argument(
+        "--drop",
+        default="",
+        help="columns of the report's frame to leave out, e.g. wind_u,wind_v",
+    )
+    parser.add_argument(
+        "--loss", default="squared_error", help="the networks' loss (absolute_error...)"
+    )
+    parser.add_argument(
         "--params",
         default="{}",
         help='more network parameters as JSON, e.g. \'{"head": "mean"}\'',
     )
     args = parser.parse_args()
+    DROPPED.extend(c for c in args.drop.split(",") if c)
     torch.set_num_threads(1)
     warnings.filterwarnings("ignore", category=UserWarning)
     task = TASKS[args.task]
@@ -315,14 +332,16 @@ def main() -> None:
     rows = []
     ref_errors = None
     print(
-        f"{args.task}: lookback {args.lookback}, hidden {args.hidden}, normalize "
+        f"{args.task}: lookback {args.lookback}, hidden {args.hidden}, loss {args.loss}, "
+        "normalize "
         f"{args.normalize!r}, stride {args.stride}, epochs {args.epochs}, "
         f"patience {args.patience}, batch {args.batch_size}, params {args.params}"
+        + (f", without {args.drop}" if args.drop else "")
     )
     for variant in args.variants.split(","):
         name, _, flags = variant.partition("@")
         flags_set = set(flags.split("+")) if flags else set()
-        calendar = "embed" if flags_set & {"calendar", "future"} else "cyclic"
+        calendar = "embed" if "calendar" in flags_set else "cyclic"
         key = (calendar, "future" in flags_set, "global" in flags_set)
         if key not in cache:
             cache[key] = load(args.task, window, *key)

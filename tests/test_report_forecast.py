@@ -43,6 +43,7 @@ def test_panel_windows_split_by_time_and_match_the_task(name):
         horizon=task.horizon,
         lookback=lookback,
         min_history="full",
+        known_future=list(task.known_future) or None,
         return_index=True,
     )
     last_train, X_test = origins[200], np.asarray(X[-50:])
@@ -110,3 +111,60 @@ def test_network_chosen_by_cv_skips_global_models():
         y_test=np.zeros((2, 1)),
     )
     assert best_network(only).name == "gru-global"
+
+
+def test_weather_frames_carry_wind_vector_calendar_and_weather_type():
+    from skseq.report.tasks import SEATTLE_WEATHER_TYPES
+
+    nyc, _ = TASKS["nyc-hourly"].load({"rows": 500})
+    assert {"wind_u", "wind_v", "hour_sin", "doy_sin", "doy_cos"} <= set(nyc.columns)
+    # The vector has the speed as its length.
+    np.testing.assert_allclose(
+        np.hypot(nyc["wind_u"], nyc["wind_v"]), nyc["wind_speed"]
+    )
+    seattle, _ = TASKS["seattle"].load({"rows": None})
+    types = seattle[[f"wx_{kind}" for kind in SEATTLE_WEATHER_TYPES]]
+    assert (types.sum(axis=1) == 1).all()  # one weather type a day
+    for frame in (nyc, seattle):
+        assert frame.columns[0] == "temp" or frame.columns[0] == "temp_max"
+        assert np.isfinite(frame.to_numpy()).all()
+
+
+@pytest.mark.parametrize("name", ["nyc-hourly", "seattle"])
+def test_known_future_leads_reach_the_networks_only(name):
+    """The calendar of every forecast step is in the networks' windows; every
+    other model's pipeline drops those lead columns first; seq2seq's decoder
+    reads them."""
+    task = TASKS[name]
+    budget = BUDGETS["smoke"]
+    frame, _ = task.load({"rows": 400})
+    n_lead = task.n_known_future
+    assert n_lead == len(task.known_future) * task.horizon > 0
+    lookback = task.max_lookback(budget)
+    X, y = make_supervised(
+        frame,
+        task.target,
+        horizon=task.horizon,
+        lookback=lookback,
+        min_history="full",
+        known_future=list(task.known_future),
+    )
+    n_base = frame.shape[1]
+    assert X.shape[2] == n_base + n_lead
+    specs = {s.name: s for s in forecast_models(task, budget, 0)}
+    for spec in specs.values():
+        steps = dict(spec.estimator.steps)
+        if spec.kind == "network":
+            assert "past" not in steps
+        else:
+            assert "past" in steps
+            if spec.panel:  # its windows end with the series code: tested above
+                continue
+            seen = spec.estimator[: list(steps).index("past") + 1].fit_transform(X)
+            np.testing.assert_array_equal(
+                seen, np.asarray(X)[:, -seen.shape[1] :, :n_base]
+            )
+    seq2seq = specs["seq2seq"].estimator[-1]
+    assert list(seq2seq.known_future) == list(range(-n_lead, 0))
+    # The networks train on the absolute error where the task says so.
+    assert specs["gru"].estimator[-1].loss == task.network_loss

@@ -27,8 +27,10 @@ from skseq.report.tables import classification_head_to_head, forecast_summary
 from skseq.report.tasks import TASKS
 from skseq.report.verdicts import (
     classification_verdict,
+    forecast_target_verdict,
     forecast_verdict,
     no_network_beats,
+    steps_against,
 )
 
 N = 300
@@ -290,4 +292,60 @@ def test_pooled_refit_with_seeds_equals_the_sequential_run(monkeypatch):
     assert pooled.refit_time > 0
     assert [e["train_loss"] for e in pooled.history] == [
         e["train_loss"] for e in sequential.history
+    ]
+
+
+def _multi_step_task(network_scale: np.ndarray, run_mode: str = "default"):
+    """NYC-like (24 steps): ridge's errors are shared noise, the network's the
+    same noise scaled per step (below 1: better at that step)."""
+    rng = np.random.default_rng(1)
+    y = rng.normal(size=(N, 24)) * 5
+    shared = rng.normal(size=(N, 24))
+    models = [
+        _model("naive", "reference", y, y + 3 * rng.normal(size=(N, 24)), 3.0),
+        _model("ridge", "baseline", y, y + shared, 1.0),
+        _model("gru", "network", y, y + network_scale * shared, 1.1),
+    ]
+    return TaskResult(
+        task=TASKS["nyc-hourly"],
+        models=models,
+        reference="naive",
+        data={"run_mode": run_mode},
+        y_test=y,
+    )
+
+
+def test_steps_against_counts_better_and_worse_steps():
+    scale = np.r_[np.full(10, 0.5), np.full(4, 1.0), np.full(10, 1.5)]
+    tr = _multi_step_task(scale)
+    better, worse = steps_against(tr, tr.model("gru"), tr.model("ridge"))
+    assert better == list(range(1, 11))
+    assert worse == list(range(15, 25))
+    text = " ".join(forecast_verdict(tr))
+    assert "significantly better than ridge at 10 of 24 steps (1-10)" in text
+    assert "worse at 10 (15-24), a tie at 4" in text
+
+
+def test_step_target_is_met_only_at_most_steps():
+    missed = forecast_target_verdict(
+        _multi_step_task(np.r_[np.full(12, 0.5), np.ones(12)])
+    )
+    assert len(missed) == 1 and "**missed**" in missed[0] and "at 12 of 24" in missed[0]
+    met = forecast_target_verdict(
+        _multi_step_task(np.r_[np.full(13, 0.5), np.ones(11)])
+    )
+    assert "**met**" in met[0] and "at 13 of 24" in met[0]
+
+
+def test_ratio_target_against_the_best_baseline():
+    met = forecast_target_verdict(forecast_task(network_noise=0.9))
+    assert "**met**" in met[0] and "0.901 times ridge's" in met[0]
+    missed = forecast_target_verdict(forecast_task(network_noise=0.97))
+    assert "**missed**" in missed[0]
+
+
+def test_targets_are_not_judged_outside_the_default_run():
+    tr = _multi_step_task(np.full(24, 0.5), run_mode="quick")
+    assert forecast_target_verdict(tr) == [
+        "This task's targets are set for the default run, not a quick run."
     ]
