@@ -242,6 +242,11 @@ class NormalizedNet(nn.Module):
     def embed_codes(self, X: torch.Tensor) -> list[torch.Tensor]:
         """The embedding of every categorical column of ``X``.
 
+        Parameters
+        ----------
+        X : Tensor of shape (batch, time, features)
+            Raw inputs; the ``categorical`` columns hold integer codes.
+
         Returns
         -------
         list of Tensors of shape (batch, time, embedding width)
@@ -259,9 +264,9 @@ class NormalizedNet(nn.Module):
         """
         out = []
         for column, emb in zip(self.categorical, self.embeddings, strict=True):
-            codes = X[:, :, column].long()  # a view's copy: (batch, time)
+            codes = X[:, :, column].long()  # (batch, time)
             if codes.device.type == "cpu":
-                rows = emb.weight.index_select(0, codes.view(-1))
+                rows = emb.weight.index_select(0, codes.reshape(-1))
                 out.append(rows.view(*codes.shape, emb.embedding_dim))
             else:
                 out.append(emb(codes))
