@@ -104,6 +104,7 @@ from skseq import (  # noqa: E402
     make_supervised,
 )
 from skseq.nn import EngineRNN  # noqa: E402
+from skseq.nn.normalization import default_embedding_dim  # noqa: E402
 
 CELLS = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
 
@@ -698,26 +699,49 @@ def profile(data: dict, cell: str, cfg: argparse.Namespace) -> None:
 def normalization_cost(data: dict, cfg: argparse.Namespace) -> None:
     """Training throughput with and without normalisation and embeddings.
 
-    LSTM fits on the same windows, interleaved, ``cfg.repeat`` times:
-    ``normalize=None`` (the reference), ``"window"``, ``"delta"``,
-    ``"global"``, and ``"window"`` with a weekday-like code column
-    (``t % 7``) embedded, against the reference given that column as a
-    plain feature. Ratios are medians of per-repetition time ratios.
+    LSTM fits on the same windows, interleaved in rotating order,
+    ``cfg.repeat`` times. Normalisation: ``normalize=None`` (the reference),
+    ``"window"``, ``"delta"`` and ``"global"``. Embeddings, with a
+    weekday-like code column (``t % 7``) beside the series: the column fed
+    raw (``none+code``, 2 inputs per step, the reference), the column
+    repeated to the width of the embedded input (``none+wide``: 1 + the
+    default embedding width, 4, so 5 raw inputs, the same recurrent layer
+    as with the embedding), the column embedded without normalisation
+    (``none+embedding``) and with ``"window"`` (``window+embedding``).
+
+    Compared: ``none+wide`` against ``none+code`` is the model's cost of the
+    wider input alone; ``none+embedding`` against ``none+wide`` is the
+    embedding's own overhead (code extraction, lookup, concatenation, the
+    gradient into the inputs and the table, one more parameter for Adam);
+    ``none+embedding`` and ``window+embedding`` against ``none+code`` are
+    the embedding, and the normalisation and the embedding together, against
+    feeding the column raw. Ratios are medians of per-repetition time ratios,
+    with their range over the repetitions.
     """
     X, y = data["X_train_view"], data["y_train"]
     codes = (np.arange(X.shape[0] + X.shape[1] - 1) % 7).astype(np.float32)
     series = np.concatenate([X[:, 0, :], X[-1, 1:, :]])  # the series behind X
-    X_codes, _ = make_supervised(
-        np.column_stack([series[:, 0], codes]), 0, horizon=1,
-        lookback=X.shape[1], min_history="full", dropna=False,
-    )
-    X_codes = X_codes[: len(X)]
+    width = default_embedding_dim(7)
+
+    def windows(columns: np.ndarray) -> np.ndarray:
+        out, _ = make_supervised(
+            columns, 0, horizon=1, lookback=X.shape[1], min_history="full",
+            dropna=False,
+        )
+        return out[: len(X)]
+
+    X_codes = windows(np.column_stack([series[:, 0], codes]))
+    X_wide = windows(np.column_stack([series[:, 0]] + [codes] * width))
     variants = {
         "none": (X, {"normalize": None}),
         "window": (X, {"normalize": "window"}),
         "delta": (X, {"normalize": "delta"}),
         "global": (X, {"normalize": "global"}),
         "none+code": (X_codes, {"normalize": None}),
+        "none+wide": (X_wide, {"normalize": None}),
+        "none+embedding": (
+            X_codes, {"normalize": None, "categorical_features": [1]},
+        ),
         "window+embedding": (
             X_codes, {"normalize": "window", "categorical_features": [1]},
         ),
@@ -737,15 +761,22 @@ def normalization_cost(data: dict, cfg: argparse.Namespace) -> None:
                 est.fit(Xv, y)
                 times[name].append(clock() - t0)
     print("\nnormalisation and embedding cost (LSTM fit, median of "
-          f"{cfg.repeat}; ratio = time / time of the reference)")
+          f"{cfg.repeat}; ratio = time / time of the reference, median and range "
+          "of per-repetition ratios)")
+    print(f"  inputs per step: none 1, none+code 2, none+wide {1 + width}, "
+          f"*+embedding 1 + an embedding of width {width}")
     for name, reference in [
         ("none", "none"), ("window", "none"), ("delta", "none"),
         ("global", "none"), ("none+code", "none+code"),
-        ("window+embedding", "none+code"),
+        ("none+wide", "none+code"), ("none+embedding", "none+wide"),
+        ("none+embedding", "none+code"), ("window+embedding", "none+code"),
     ]:
-        ratio = np.median(np.array(times[name]) / np.array(times[reference]))
+        ratios = np.array(times[name]) / np.array(times[reference])
         rate = len(X) * cfg.epochs / np.median(times[name])
-        print(f"  {name:17s} {rate:9.0f} windows/s   x{ratio:.3f} vs {reference}")
+        print(
+            f"  {name:17s} {rate:9.0f} windows/s   x{np.median(ratios):.3f} vs "
+            f"{reference:10s} ({ratios.min():.3f}-{ratios.max():.3f})"
+        )
 
 
 def parse_args(argv=None) -> argparse.Namespace:

@@ -95,6 +95,14 @@ def test_window_statistics_ignore_padding_and_use_lookback_only():
     assert torch.equal(last[:, 0, 0], torch.tensor([3.0, 3.0]))
 
 
+def test_window_statistics_without_padding_match_numpy():
+    rng = np.random.default_rng(0)
+    values = 100.0 + rng.normal(size=(5, 9, 3)) * np.array([1.0, 0.01, 30.0])
+    loc, std = window_statistics(torch.tensor(values, dtype=torch.float32), None, "mean")
+    assert np.allclose(loc.numpy(), values.mean(axis=1, keepdims=True), rtol=1e-6)
+    assert np.allclose(std.numpy(), values.std(axis=1, keepdims=True), rtol=1e-3)
+
+
 def test_one_affine_map_on_every_output_column():
     """loc + scale * z per sample, the same map for all outputs."""
     torch.manual_seed(0)

@@ -3,11 +3,14 @@
 import numpy as np
 import pandas as pd
 import pytest
+import torch
 from sklearn.base import clone
 from sklearn.model_selection import GridSearchCV
 
 from skseq import GRURegressor, Seq2SeqRegressor, forecast, make_supervised
 from skseq.model_selection import TimeSeriesWindowSplit, backtest
+from skseq.nn import RecurrentNet
+from skseq.nn.normalization import NormalizedNet
 
 SMALL = dict(hidden_size=12, max_epochs=25, lr=1e-2, batch_size=32, random_state=0)
 
@@ -47,6 +50,40 @@ def test_embeddings_learn_a_per_category_offset():
     assert np.mean(np.abs(model.predict(X) - y)) < 0.6
     blind = GRURegressor(**SMALL, normalize="global").fit(X[:, :, :1], y)
     assert np.mean(np.abs(blind.predict(X[:, :, :1]) - y)) > 2.0
+
+
+@pytest.mark.parametrize("normalize", [None, "window"])
+def test_embedding_lookup_equals_nn_embedding_values_and_gradients(normalize):
+    """The CPU lookup (index_select on the tables) is nn.Embedding's map."""
+    torch.manual_seed(0)
+    net = NormalizedNet(
+        RecurrentNet, {"n_outputs": 1, "hidden_size": 4}, n_features=4,
+        normalize=normalize, feature_mean=[0.0] * 4, feature_scale=[1.0] * 4,
+        categorical=[0, 2], n_categories=[5, 3], embedding_dims=[3, 2],
+    )
+    X = torch.randn(6, 7, 4)
+    X[:, :, 0] = torch.randint(0, 5, (6, 7)).float()
+    X[:, :, 2] = torch.randint(0, 3, (6, 7)).float()
+    X.requires_grad_(True)
+    encoded = net.encode_inputs(X)[0]
+    weight = torch.randn_like(encoded)
+    (encoded * weight).sum().backward()
+    grads = [emb.weight.grad.clone() for emb in net.embeddings]
+    assert X.grad[:, :, [1, 3]].abs().sum() > 0  # the continuous inputs
+    assert not X.grad[:, :, [0, 2]].any()  # never the codes
+
+    # The reference: the nn.Embedding modules called on the code columns.
+    net.zero_grad()
+    emb_a = net.embeddings[0](X[:, :, 0].detach().long())
+    emb_b = net.embeddings[1](X[:, :, 2].detach().long())
+    assert encoded.shape == (6, 7, 2 + 3 + 2)
+    assert torch.equal(encoded[:, :, 2:5], emb_a)
+    assert torch.equal(encoded[:, :, 5:], emb_b)
+    (torch.cat([emb_a, emb_b], dim=2) * weight[:, :, 2:]).sum().backward()
+    for grad, emb in zip(grads, net.embeddings, strict=True):
+        assert torch.allclose(grad, emb.weight.grad, atol=1e-6)
+    # The tables keep nn.Embedding's state_dict names (models saved earlier load).
+    assert {"embeddings.0.weight", "embeddings.1.weight"} <= set(net.state_dict())
 
 
 def test_unseen_or_invalid_codes_raise():

