@@ -183,7 +183,7 @@ class ModelSpec:
 
 
 def _network_params(budget: Any, seed: int, task: Any) -> dict[str, Any]:
-    return {
+    params = {
         "loss": task.network_loss,
         "max_epochs": budget.max_epochs,
         "batch_size": budget.batch_size,
@@ -193,6 +193,13 @@ def _network_params(budget: Any, seed: int, task: Any) -> dict[str, Any]:
         "patience": budget.patience,
         "random_state": seed,
     }
+    if task.network_epochs is not None:
+        params.update(
+            max_epochs=min(budget.max_epochs, task.network_epochs),
+            early_stopping=False,
+            lr_schedule="cosine",
+        )
+    return params
 
 
 def forecast_models(task: Any, budget: Any, seed: int) -> list[ModelSpec]:
