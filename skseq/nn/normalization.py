@@ -149,6 +149,15 @@ class NormalizedNet(nn.Module):
         self.normalize = normalize
         self.location = location
         self.register_buffer("continuous", torch.tensor(continuous, dtype=torch.long))
+        # The continuous columns as one (start, length) block when they are
+        # contiguous (codes first or last, the usual layout): a view instead of
+        # an index_select copy per batch.
+        contiguous = bool(continuous) and continuous == list(
+            range(continuous[0], continuous[-1] + 1)
+        )
+        self._continuous_block = (
+            (continuous[0], len(continuous)) if contiguous else None
+        )
         self.categorical = categorical
         mean = torch.tensor(feature_mean, dtype=torch.float32)[continuous]
         scale = torch.tensor(feature_scale, dtype=torch.float32)[continuous]
@@ -209,7 +218,7 @@ class NormalizedNet(nn.Module):
             The output map in standardised target units (window mode with a
             target column), else None.
         """
-        values = X.index_select(2, self.continuous) if self.categorical else X
+        values = self._continuous_values(X)
         loc = scale = None
         if self.normalize == "window":
             # Inputs without gradients (training, predict): the statistics
@@ -234,6 +243,14 @@ class NormalizedNet(nn.Module):
         if self.categorical:
             values = torch.cat([values] + self.embed_codes(X), dim=2)
         return values, loc, scale
+
+    def _continuous_values(self, X: torch.Tensor) -> torch.Tensor:
+        if not self.categorical:
+            return X
+        block = getattr(self, "_continuous_block", None)  # absent in old pickles
+        if block is not None:
+            return X.narrow(2, *block)
+        return X.index_select(2, self.continuous)
 
     def embed_codes(self, X: torch.Tensor) -> list[torch.Tensor]:
         """The embedding of every categorical column of ``X``.
