@@ -86,6 +86,26 @@ def test_embedding_lookup_equals_nn_embedding_values_and_gradients(normalize):
     assert {"embeddings.0.weight", "embeddings.1.weight"} <= set(net.state_dict())
 
 
+@pytest.mark.parametrize("categorical", [[0], [3], [1], [0, 3]])
+def test_continuous_columns_are_read_in_order_whatever_the_code_positions(categorical):
+    """Contiguous continuous columns are taken as a view, the others gathered:
+    both give the columns in their order, normalised the same way."""
+    X = torch.randn(5, 6, 4)
+    for c in categorical:
+        X[:, :, c] = torch.randint(0, 3, (5, 6)).float()
+    net = NormalizedNet(
+        RecurrentNet, {"n_outputs": 1, "hidden_size": 4}, n_features=4,
+        normalize="global", feature_mean=[0.5] * 4, feature_scale=[2.0] * 4,
+        categorical=categorical, n_categories=[3] * len(categorical),
+        embedding_dims=[2] * len(categorical),
+    )
+    continuous = [f for f in range(4) if f not in categorical]
+    encoded = net.encode_inputs(X)[0]
+    expected = (X[:, :, continuous] - 0.5) / 2.0
+    assert torch.allclose(encoded[:, :, : len(continuous)], expected)
+    assert (net._continuous_block is None) == (categorical == [1])
+
+
 def test_unseen_or_invalid_codes_raise():
     rng = np.random.default_rng(1)
     X = np.concatenate(
