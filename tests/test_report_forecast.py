@@ -4,8 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from skseq import make_supervised
-from skseq.report.forecast_runner import panel_windows, strided
+from skseq.report.forecast_runner import panel_windows, strided, task_windows
 from skseq.report.models import forecast_models, without_series_code
 from skseq.report.tasks import BUDGETS, TASKS
 
@@ -37,15 +36,7 @@ def test_panel_windows_split_by_time_and_match_the_task(name):
     options = {"rows": task.rows["smoke"], "ticker": "AAPL"}
     frame, _ = task.load(options)
     lookback = task.max_lookback(budget)
-    X, _, origins = make_supervised(
-        frame,
-        task.target,
-        horizon=task.horizon,
-        lookback=lookback,
-        min_history="full",
-        known_future=list(task.known_future) or None,
-        return_index=True,
-    )
+    X, _, origins = task_windows(task, frame, lookback)
     last_train, X_test = origins[200], np.asarray(X[-50:])
     panel = panel_windows(task, options, lookback, last_train, X_test)
     assert panel.n_series == 3
@@ -141,14 +132,7 @@ def test_known_future_leads_reach_the_networks_only(name):
     n_lead = task.n_known_future
     assert n_lead == len(task.known_future) * task.horizon > 0
     lookback = task.max_lookback(budget)
-    X, y = make_supervised(
-        frame,
-        task.target,
-        horizon=task.horizon,
-        lookback=lookback,
-        min_history="full",
-        known_future=list(task.known_future),
-    )
+    X, _, _ = task_windows(task, frame, lookback)
     n_base = frame.shape[1]
     assert X.shape[2] == n_base + n_lead
     specs = {s.name: s for s in forecast_models(task, budget, 0)}

@@ -30,7 +30,7 @@ from .search import (
 from .task_models import note_not_run, select_specs
 from .tasks import ForecastTask
 
-__all__ = ["run_forecast_task"]
+__all__ = ["run_forecast_task", "task_windows"]
 
 
 def naive_scale(task: ForecastTask, y_train: np.ndarray, y_last_train: np.ndarray):
@@ -86,6 +86,35 @@ def forecast_metrics(
     return out
 
 
+def task_windows(
+    task: ForecastTask, source: Any, lookback: int
+) -> tuple[Any, Any, Any]:
+    """Full windows of a task's frame (or of its panel), with its horizon and
+    known-future lead columns.
+
+    Parameters
+    ----------
+    task : ForecastTask
+    source : DataFrame or dict of DataFrame
+        The task's frame, or its panel ``{series_id: frame}``.
+    lookback : int
+
+    Returns
+    -------
+    X, y, origins
+        As :func:`skseq.make_supervised` with ``return_index=True``.
+    """
+    return make_supervised(
+        source,
+        task.target,
+        horizon=task.horizon,
+        lookback=lookback,
+        min_history="full",
+        known_future=list(task.known_future) or None,
+        return_index=True,
+    )
+
+
 @dataclass
 class PanelWindows:
     """Windows of every series of a task's panel, for the global models.
@@ -123,15 +152,7 @@ def panel_windows(
     the task's own (plus the code), which is checked.
     """
     panel = task.panel(options)
-    X, y, index = make_supervised(
-        panel,
-        task.target,
-        horizon=task.horizon,
-        lookback=lookback,
-        min_history="full",
-        known_future=list(task.known_future) or None,
-        return_index=True,
-    )
+    X, y, index = task_windows(task, panel, lookback)
     y = y if isinstance(y, pd.DataFrame) else y.to_frame()
     series = index.get_level_values(0)
     times = index.get_level_values(1)
@@ -238,15 +259,7 @@ def run_forecast_task(
     options = {"rows": task.rows.get(budget.rows), "ticker": config.ticker}
     frame, info = task.load(options)
     lookback = task.max_lookback(budget)
-    X, y, origins = make_supervised(
-        frame,
-        task.target,
-        horizon=task.horizon,
-        lookback=lookback,
-        min_history="full",
-        known_future=list(task.known_future) or None,
-        return_index=True,
-    )
+    X, y, origins = task_windows(task, frame, lookback)
     y = y.to_numpy()
     y2 = as_2d(y)
     n = len(y2)
