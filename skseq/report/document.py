@@ -80,8 +80,10 @@ def settings_blocks(result: BenchmarkResult) -> list[Block]:
             )
         )
         + "; Adam, gradient clipping at norm 1, early stopping on the newest 15 % of "
-        "each training set, standardised targets; inputs normalised inside the "
-        "networks (each task's normalize; returns: a SequenceScaler in front)",
+        "each training set (or, where a task's model descriptions say so, a fixed "
+        "number of epochs with the rate annealed to 0 instead), standardised "
+        "targets; inputs normalised inside the networks (each task's normalize; "
+        "returns: a SequenceScaler in front)",
         "classifiers: "
         + ", ".join(
             f"{k}={v}"

@@ -440,9 +440,15 @@ def _normalisation(task: Any, cls: type) -> dict[str, Any]:
 
 
 def _known_future_note(task: Any) -> str:
-    if not task.n_known_future:
-        return ""
-    return f"; reads {', '.join(task.known_future)} of every forecast step"
+    note = ""
+    if task.n_known_future:
+        note += f"; reads {', '.join(task.known_future)} of every forecast step"
+    if task.network_epochs is not None:
+        note += (
+            f"; up to {task.network_epochs} epochs on every training origin, the rate "
+            "annealed to 0 (no early stopping)"
+        )
+    return note
 
 
 def _normalisation_note(task: Any) -> str:
