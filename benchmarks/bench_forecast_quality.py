@@ -66,8 +66,6 @@ from skseq.report.tasks import TASKS
 from skseq.report.tasks import _nyc_frame as _task_nyc_frame
 
 AIRPORTS = ("JFK", "LGA", "EWR")
-#: Columns of the report's frames left out (``--drop``).
-DROPPED: list[str] = []
 
 
 @dataclass
@@ -115,9 +113,15 @@ def _split(origin_times: np.ndarray, horizon: int) -> tuple[np.ndarray, np.ndarr
 
 
 def load(
-    task_name: str, lookback: int, calendar: str, future: bool, panel: bool
+    task_name: str,
+    lookback: int,
+    calendar: str,
+    future: bool,
+    panel: bool,
+    dropped: tuple[str, ...] = (),
 ) -> Data:
-    """Windows of ``lookback`` steps for one variant of a task."""
+    """Windows of ``lookback`` steps for one variant of a task, without the
+    report's columns named in ``dropped`` (``--drop``)."""
     task = TASKS[task_name]
     horizon = task.horizon
     code = "hour" if task_name == "nyc-hourly" else "month"
@@ -126,12 +130,14 @@ def load(
     calendar_columns = [code] if calendar == "embed" else list(task.known_future)
     known = calendar_columns if future else None
     if task_name == "nyc-hourly":
-        frames = {a: _nyc_frame(a, calendar).drop(columns=DROPPED) for a in AIRPORTS}
+        frames = {
+            a: _nyc_frame(a, calendar).drop(columns=list(dropped)) for a in AIRPORTS
+        }
         source = frames if panel else frames["JFK"]
     else:
         if panel:
             raise ValueError("@global needs the nyc-hourly task.")
-        source = _seattle_frame(calendar).drop(columns=DROPPED)
+        source = _seattle_frame(calendar).drop(columns=list(dropped))
     X, y, origins = make_supervised(
         source,
         task.target,
@@ -320,7 +326,7 @@ def main() -> None:
         help='more network parameters as JSON, e.g. \'{"head": "mean"}\'',
     )
     args = parser.parse_args()
-    DROPPED.extend(c for c in args.drop.split(",") if c)
+    dropped = tuple(c for c in args.drop.split(",") if c)
     torch.set_num_threads(1)
     warnings.filterwarnings("ignore", category=UserWarning)
     task = TASKS[args.task]
@@ -344,7 +350,7 @@ def main() -> None:
         calendar = "embed" if "calendar" in flags_set else "cyclic"
         key = (calendar, "future" in flags_set, "global" in flags_set)
         if key not in cache:
-            cache[key] = load(args.task, window, *key)
+            cache[key] = load(args.task, window, *key, dropped=dropped)
         data = cache[key]
         y_test = data.y[data.test]
         maes = []
